@@ -1,0 +1,3 @@
+module github.com/fascia-hmi/fascia
+
+go 1.26
