@@ -1,0 +1,305 @@
+// Package config owns the cockpit's settings and where they come from:
+// command-line flags override FASCIA_* environment variables, which override
+// ~/.config/fascia/config.toml, which overrides the built-in defaults. It
+// validates every value and names the source of a bad one; it knows nothing
+// of the UI or the car.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Units are the display units the driver chose.
+type Units struct {
+	Speed       string `toml:"speed"`       // "km/h" or "mph"
+	Temperature string `toml:"temperature"` // "C" or "F"
+	Distance    string `toml:"distance"`    // "km" or "mi"
+}
+
+// Config is the cockpit's configuration.
+type Config struct {
+	Width      int     `toml:"-"`
+	Height     int     `toml:"-"`
+	Size       string  `toml:"size"` // "WxH"; parsed into Width and Height
+	Fullscreen bool    `toml:"fullscreen"`
+	Profile    string  `toml:"profile"` // vehicle profile folder; empty: the embedded demo car
+	CAN        string  `toml:"can"`     // frame source URI
+	Record     string  `toml:"record"`  // candump file to record every frame to; empty: none
+	Theme      string  `toml:"theme"`   // "day", "night" or "auto"
+	Scale      float32 `toml:"scale"`   // UI scale factor
+	Seed       uint64  `toml:"seed"`    // simulator seed
+	LogLevel   string  `toml:"log_level"`
+	LogFormat  string  `toml:"log_format"`
+	Units      Units   `toml:"units"`
+
+	// Path is the config file that was read or will be written.
+	Path string `toml:"-"`
+}
+
+// Defaults returns the built-in configuration: a 1280×720 window on the
+// simulated car driving the city scenario.
+func Defaults() Config {
+	return Config{
+		Width: 1280, Height: 720, Size: "1280x720",
+		CAN:   "sim:city",
+		Theme: "auto", Scale: 1, Seed: 1,
+		LogLevel: "info", LogFormat: "text",
+		Units: Units{Speed: "km/h", Temperature: "C", Distance: "km"},
+	}
+}
+
+// DefaultPath returns $XDG_CONFIG_HOME/fascia/config.toml (or ~/.config/…).
+func DefaultPath() string {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			home = "."
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "fascia", "config.toml")
+}
+
+// Load builds the configuration for the cockpit from defaults, the config
+// file, the environment and the command-line args (without the program
+// name). getenv is os.Getenv in production. A missing config file is not an
+// error; an unreadable or invalid one is.
+func Load(args []string, getenv func(string) string) (*Config, error) {
+	c := Defaults()
+	fs := flag.NewFlagSet("fascia", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	path := fs.String("config", "", "config file (default "+DefaultPath()+")")
+	bind(fs, &c)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	c.Path = *path
+	if c.Path == "" {
+		c.Path = getenv("FASCIA_CONFIG")
+	}
+	if c.Path == "" {
+		c.Path = DefaultPath()
+	}
+	// Layers: defaults < file < env < flags. Flags were parsed into c only to
+	// learn which were set; start again from the defaults.
+	set := map[string]string{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = f.Value.String() })
+	c2 := Defaults()
+	c2.Path = c.Path
+	if err := c2.readFile(c.Path); err != nil {
+		return nil, err
+	}
+	for _, name := range keys {
+		env := "FASCIA_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		if v := getenv(env); v != "" {
+			if err := c2.setKey(name, v); err != nil {
+				return nil, fmt.Errorf("environment %s: %w", env, err)
+			}
+		}
+	}
+	for _, name := range keys {
+		if v, ok := set[name]; ok {
+			if err := c2.setKey(name, v); err != nil {
+				return nil, fmt.Errorf("flag --%s: %w", name, err)
+			}
+		}
+	}
+	if err := c2.Validate(); err != nil {
+		return nil, err
+	}
+	return &c2, nil
+}
+
+// keys are the settings that flags and environment variables can set, by
+// their flag name.
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance"}
+
+func bind(fs *flag.FlagSet, c *Config) {
+	fs.String("size", c.Size, "window size WxH")
+	fs.Bool("fullscreen", c.Fullscreen, "full screen")
+	fs.String("profile", c.Profile, "vehicle profile folder (default: the embedded demo car)")
+	fs.String("can", c.CAN, "CAN source: socketcan:IFACE, candump:FILE[?speed=N&loop=1], trc:FILE, sim:SCENARIO")
+	fs.String("record", c.Record, "record every frame to this candump file")
+	fs.String("theme", c.Theme, "day, night or auto")
+	fs.String("scale", "1", "UI scale factor")
+	fs.String("seed", "1", "simulator seed")
+	fs.String("log-level", c.LogLevel, "debug, info, warn or error")
+	fs.String("log-format", c.LogFormat, "text or json")
+	fs.String("units-speed", c.Units.Speed, "km/h or mph")
+	fs.String("units-temperature", c.Units.Temperature, "C or F")
+	fs.String("units-distance", c.Units.Distance, "km or mi")
+}
+
+func (c *Config) setKey(name, v string) error {
+	switch name {
+	case "size":
+		w, h, err := ParseSize(v)
+		if err != nil {
+			return err
+		}
+		c.Size, c.Width, c.Height = v, w, h
+	case "fullscreen":
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		c.Fullscreen = b
+	case "profile":
+		c.Profile = v
+	case "can":
+		c.CAN = v
+	case "record":
+		c.Record = v
+	case "theme":
+		c.Theme = v
+	case "scale":
+		f, err := strconv.ParseFloat(v, 32)
+		if err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+		c.Scale = float32(f)
+	case "seed":
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		c.Seed = n
+	case "log-level":
+		c.LogLevel = v
+	case "log-format":
+		c.LogFormat = v
+	case "units-speed":
+		c.Units.Speed = v
+	case "units-temperature":
+		c.Units.Temperature = v
+	case "units-distance":
+		c.Units.Distance = v
+	}
+	return nil
+}
+
+func (c *Config) readFile(path string) error {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return c.parse(path, data)
+}
+
+func (c *Config) parse(path string, data []byte) error {
+	md, err := toml.Decode(string(data), c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s:%d: %s", path, pe.Position.Line, pe.Message)
+		}
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return fmt.Errorf("%s: unknown setting %q", path, und[0].String())
+	}
+	if c.Size != "" {
+		w, h, err := ParseSize(c.Size)
+		if err != nil {
+			return fmt.Errorf("%s: size: %w", path, err)
+		}
+		c.Width, c.Height = w, h
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// ParseSize parses "WxH".
+func ParseSize(s string) (w, h int, err error) {
+	a, b, ok := strings.Cut(strings.ToLower(s), "x")
+	if ok {
+		w, err = strconv.Atoi(a)
+		if err == nil {
+			h, err = strconv.Atoi(b)
+		}
+	}
+	if !ok || err != nil || w < 320 || h < 240 || w > 7680 || h > 4320 {
+		return 0, 0, fmt.Errorf("size %q is not WxH between 320x240 and 7680x4320", s)
+	}
+	return w, h, nil
+}
+
+// Validate checks every field and names the first bad one.
+func (c *Config) Validate() error {
+	oneOf := func(field, v string, allowed ...string) error {
+		for _, a := range allowed {
+			if v == a {
+				return nil
+			}
+		}
+		return fmt.Errorf("%s: %q is not one of %s", field, v, strings.Join(allowed, ", "))
+	}
+	switch {
+	case c.Scale < 0.5 || c.Scale > 4:
+		return fmt.Errorf("scale: %g is outside 0.5–4", c.Scale)
+	case c.CAN == "":
+		return fmt.Errorf("can: empty source")
+	}
+	for _, err := range []error{
+		oneOf("theme", c.Theme, "day", "night", "auto"),
+		oneOf("log_level", c.LogLevel, "debug", "info", "warn", "error"),
+		oneOf("log_format", c.LogFormat, "text", "json"),
+		oneOf("units.speed", c.Units.Speed, "km/h", "mph"),
+		oneOf("units.temperature", c.Units.Temperature, "C", "F"),
+		oneOf("units.distance", c.Units.Distance, "km", "mi"),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Save writes the configuration to c.Path atomically (temporary file, then
+// rename), creating the folder if needed.
+func (c *Config) Save() error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	c.Size = fmt.Sprintf("%dx%d", c.Width, c.Height)
+	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(c.Path), ".config-*.toml")
+	if err != nil {
+		return err
+	}
+	enc := toml.NewEncoder(f)
+	if err = enc.Encode(c); err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), c.Path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("saving %s: %w", c.Path, err)
+	}
+	return nil
+}
