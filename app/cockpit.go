@@ -1,0 +1,141 @@
+// Package app is the cockpit's composition root: it builds every service
+// (vehicle profile and store, frame feed, alerts) from the configuration and
+// owns their lifetimes. It has no Fyne imports and is testable headless.
+package app
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/fascia-hmi/fascia/app/config"
+	"github.com/fascia-hmi/fascia/app/feed"
+	"github.com/fascia-hmi/fascia/app/health"
+	"github.com/fascia-hmi/fascia/app/sim"
+	"github.com/fascia-hmi/fascia/app/vehicle"
+	"github.com/fascia-hmi/fascia/assets"
+	"github.com/fascia-hmi/fascia/platform/can"
+)
+
+// Version is the cockpit's version, set at build time with
+// -ldflags "-X github.com/fascia-hmi/fascia/app.Version=…".
+var Version = "0.1.0-dev"
+
+// DemoProfile is the embedded profile of the simulated car.
+const DemoProfile = "vehicles/fascia-demo"
+
+// Cockpit holds the running services.
+type Cockpit struct {
+	Config  *config.Config
+	Profile *vehicle.Profile
+	Store   *vehicle.Store
+	Decoder *vehicle.Decoder
+	Alerts  *health.Monitor
+	Feed    *feed.Feed
+	Version string
+	Log     *slog.Logger
+
+	cancel context.CancelFunc
+}
+
+// Options adjust New for tools and tests.
+type Options struct {
+	Clock func() time.Time // the store's clock; nil: time.Now
+	Log   *slog.Logger
+}
+
+// New builds the cockpit's services from cfg without starting them.
+func New(cfg *config.Config, opt Options) (*Cockpit, error) {
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	p, err := LoadProfile(cfg.Profile)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range p.Warnings {
+		opt.Log.Debug("profile", "warning", w)
+	}
+	store := vehicle.NewStore(opt.Clock)
+	dec := vehicle.NewDecoder(p, store)
+	c := &Cockpit{
+		Config:  cfg,
+		Profile: p,
+		Store:   store,
+		Decoder: dec,
+		Alerts:  health.NewMonitor(store),
+		Version: Version,
+		Log:     opt.Log,
+	}
+	c.Feed = feed.New(cfg.CAN, c.OpenSource, dec, store, feed.Options{Record: cfg.Record, Log: opt.Log})
+	return c, nil
+}
+
+// LoadProfile loads a vehicle profile folder, or the embedded demo car when
+// dir is empty.
+func LoadProfile(dir string) (*vehicle.Profile, error) {
+	if dir == "" {
+		return vehicle.LoadProfileFS(assets.FS, DemoProfile)
+	}
+	return vehicle.LoadProfile(dir)
+}
+
+// OpenSource opens a frame source URI: sim:SCENARIO runs the simulated car
+// through the cockpit's profile in real time; every other scheme is
+// platform/can's.
+func (c *Cockpit) OpenSource(uri string) (can.Source, error) {
+	if name, ok := strings.CutPrefix(uri, "sim:"); ok {
+		s, err := NewSim(c.Profile, name, c.Config.Seed)
+		if err != nil {
+			return nil, err
+		}
+		return s.Source(), nil
+	}
+	return can.Open(uri)
+}
+
+// NewSim builds the simulated car for a scenario, given by name (an embedded
+// scenario) or by the path of a .toml file.
+func NewSim(p *vehicle.Profile, scenario string, seed uint64) (*sim.Sim, error) {
+	var fsys fs.FS = assets.FS
+	name := path.Join("scenarios", scenario+".toml")
+	if strings.HasSuffix(scenario, ".toml") {
+		fsys, name = os.DirFS("."), scenario
+	}
+	sc, err := sim.LoadScenario(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	route, err := sim.LoadRoute(assets.FS, "routes/monaco.json")
+	if err != nil {
+		return nil, fmt.Errorf("loading the demo route: %w", err)
+	}
+	return sim.New(sc, vehicle.NewEncoder(p), route, seed), nil
+}
+
+// Start runs the feed and the alert monitor until Close.
+func (c *Cockpit) Start() error {
+	if err := c.Feed.Start(); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	go c.Alerts.Run(ctx, 500*time.Millisecond)
+	return nil
+}
+
+// Close stops every service.
+func (c *Cockpit) Close() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.Feed.Close()
+}
+
+// SaveConfig writes the current configuration to its file.
+func (c *Cockpit) SaveConfig() error { return c.Config.Save() }
