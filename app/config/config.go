@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -40,6 +41,10 @@ type Config struct {
 	LogLevel   string  `toml:"log_level"`
 	LogFormat  string  `toml:"log_format"`
 	Units      Units   `toml:"units"`
+
+	// ExitAfter quits the cockpit this long after its first frame (for
+	// benchmarks and end-to-end tests); 0 keeps it open.
+	ExitAfter time.Duration `toml:"-"`
 
 	// Path is the config file that was read or will be written.
 	Path string `toml:"-"`
@@ -125,7 +130,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -141,6 +146,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("units-speed", c.Units.Speed, "km/h or mph")
 	fs.String("units-temperature", c.Units.Temperature, "C or F")
 	fs.String("units-distance", c.Units.Distance, "km or mi")
+	fs.String("exit-after", "0s", "quit this long after the first frame (benchmarks, tests)")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -187,6 +193,12 @@ func (c *Config) setKey(name, v string) error {
 		c.Units.Temperature = v
 	case "units-distance":
 		c.Units.Distance = v
+	case "exit-after":
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("%q is not a duration such as 30s", v)
+		}
+		c.ExitAfter = d
 	}
 	return nil
 }
