@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fascia-hmi/fascia/app"
+	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/dbc"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
@@ -281,7 +282,7 @@ func canRecord(args []string, out io.Writer) error {
 	dst := fs.String("out", "", "candump file to write")
 	dur := fs.Duration("duration", 0, "stop after this long (0: until interrupted or the source ends)")
 	count := fs.Int("count", 0, "stop after this many frames (0: no limit)")
-	seed := fs.Uint64("seed", 1, "simulator seed, for sim: sources")
+	seed := fs.Uint64("seed", 0, "simulator seed for sim: sources (0: the scenario's own)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -329,16 +330,11 @@ func canRecord(args []string, out io.Writer) error {
 // openSource opens any frame source URI outside the cockpit: the simulator
 // runs through the embedded demo profile.
 func openSource(uri string, seed uint64) (can.Source, error) {
-	if name, ok := strings.CutPrefix(uri, "sim:"); ok {
-		p, err := app.LoadProfile("")
-		if err != nil {
-			return nil, err
-		}
-		s, err := app.NewSim(p, name, seed)
-		if err != nil {
-			return nil, err
-		}
-		return s.Source(), nil
+	cfg := config.Defaults()
+	cfg.CAN, cfg.Seed = uri, seed
+	c, err := app.New(&cfg, app.Options{})
+	if err != nil {
+		return nil, err
 	}
-	return can.Open(uri)
+	return c.OpenSource(uri)
 }

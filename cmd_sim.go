@@ -21,7 +21,7 @@ func cmdSim(args []string, out io.Writer) error {
 	scenario := fs.String("scenario", "city", "scenario name (embedded) or .toml file")
 	dst := fs.String("out", "", "candump:FILE or socketcan:IFACE")
 	realtime := fs.Bool("realtime", false, "emit frames at wall-clock pace (default: as fast as possible)")
-	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same frames")
+	seed := fs.Uint64("seed", 0, "random seed (0: the scenario's own); the same seed gives the same frames")
 	dur := fs.Duration("duration", 0, "simulated time to run (default: the scenario's duration)")
 	profile := fs.String("profile", "", "vehicle profile to encode with (default: the demo car)")
 	if err := parseFlags(fs, args[1:]); err != nil {
@@ -52,7 +52,7 @@ func cmdSim(args []string, out io.Writer) error {
 		defer stop()
 		ctx, cancel := context.WithTimeout(ctx, until)
 		defer cancel()
-		src := s.Source()
+		src := s.Source("sim:" + *scenario)
 		var f can.Frame
 		for {
 			if err = src.Next(ctx, &f); err != nil {

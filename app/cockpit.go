@@ -9,7 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
-	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -85,37 +85,47 @@ func LoadProfile(dir string) (*vehicle.Profile, error) {
 	return vehicle.LoadProfile(dir)
 }
 
-// OpenSource opens a frame source URI: sim:SCENARIO runs the simulated car
-// through the cockpit's profile in real time; every other scheme is
-// platform/can's.
+// OpenSource opens a frame source URI: sim:SCENARIO[?seed=N&speed=X] runs
+// the simulated car through the cockpit's profile in real time; every other
+// scheme is platform/can's.
 func (c *Cockpit) OpenSource(uri string) (can.Source, error) {
 	if name, ok := strings.CutPrefix(uri, "sim:"); ok {
+		if strings.Contains(name, "?") {
+			return sim.OpenURI(assets.FS, uri, vehicle.NewEncoder(c.Profile))
+		}
 		s, err := NewSim(c.Profile, name, c.Config.Seed)
 		if err != nil {
 			return nil, err
 		}
-		return s.Source(), nil
+		return s.Source(uri), nil
 	}
 	return can.Open(uri)
 }
 
 // NewSim builds the simulated car for a scenario, given by name (an embedded
-// scenario) or by the path of a .toml file.
+// scenario) or by the path of a .toml file, driving the embedded street
+// graphs. Seed 0 takes the scenario's own seed.
 func NewSim(p *vehicle.Profile, scenario string, seed uint64) (*sim.Sim, error) {
-	var fsys fs.FS = assets.FS
-	name := path.Join("scenarios", scenario+".toml")
-	if strings.HasSuffix(scenario, ".toml") {
-		fsys, name = os.DirFS("."), scenario
+	enc := vehicle.NewEncoder(p)
+	if !strings.HasSuffix(scenario, ".toml") {
+		return sim.Open(assets.FS, scenario, enc, seed)
 	}
-	sc, err := sim.LoadScenario(fsys, name)
+	sc, err := sim.LoadScenario(os.DirFS(filepath.Dir(scenario)), filepath.Base(scenario))
 	if err != nil {
 		return nil, err
 	}
-	route, err := sim.LoadRoute(assets.FS, "routes/monaco.json")
-	if err != nil {
-		return nil, fmt.Errorf("loading the demo route: %w", err)
+	if seed == 0 {
+		seed = sc.Seed
 	}
-	return sim.New(sc, vehicle.NewEncoder(p), route, seed), nil
+	routes, err := fs.Sub(assets.FS, "routes")
+	if err != nil {
+		return nil, err
+	}
+	route, err := sim.LoadRoute(routes, sc.Route, seed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", scenario, err)
+	}
+	return sim.New(sc, enc, route, seed), nil
 }
 
 // Start runs the feed and the alert monitor until Close.

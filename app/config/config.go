@@ -56,7 +56,7 @@ func Defaults() Config {
 	return Config{
 		Width: 1280, Height: 720, Size: "1280x720",
 		CAN:   "sim:city",
-		Theme: "auto", Scale: 1, Seed: 1,
+		Theme: "auto", Scale: 1,
 		LogLevel: "info", LogFormat: "text",
 		Units: Units{Speed: "km/h", Temperature: "C", Distance: "km"},
 	}
@@ -140,7 +140,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("record", c.Record, "record every frame to this candump file")
 	fs.String("theme", c.Theme, "day, night or auto")
 	fs.String("scale", "1", "UI scale factor")
-	fs.String("seed", "1", "simulator seed")
+	fs.String("seed", "0", "simulator seed (0: the scenario's own)")
 	fs.String("log-level", c.LogLevel, "debug, info, warn or error")
 	fs.String("log-format", c.LogFormat, "text or json")
 	fs.String("units-speed", c.Units.Speed, "km/h or mph")

@@ -140,10 +140,17 @@ func (f *Feed) pump(ctx context.Context, src can.Source) (err error) {
 		if err := src.Next(ctx, &fr); err != nil {
 			return err
 		}
-		f.dec.Decode(&fr)
-		f.frames.Add(1)
-		f.last.Store(f.store.Now().UnixNano())
+		f.Deliver(&fr)
 	}
+}
+
+// Deliver decodes one frame as if the source had produced it. The feed's
+// goroutine calls it for every frame; headless tools that drive the
+// simulator themselves call it instead of Start.
+func (f *Feed) Deliver(fr *can.Frame) {
+	f.dec.Decode(fr)
+	f.frames.Add(1)
+	f.last.Store(f.store.Now().UnixNano())
 }
 
 func (f *Feed) setErr(s string) {

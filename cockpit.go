@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"github.com/fascia-hmi/fascia/app"
+	"github.com/fascia-hmi/fascia/app/config"
+	"github.com/fascia-hmi/fascia/internal/paintprobe"
+	"github.com/fascia-hmi/fascia/ui"
+)
+
+// AppID is the cockpit's Fyne application ID (as in FyneApp.toml).
+const AppID = "io.github.fascia_hmi.fascia"
+
+func version() string { return app.Version }
+
+// runCockpit opens the cockpit window and runs until it is closed.
+func runCockpit(args []string, stderr io.Writer) int {
+	start := paintprobe.ProcessStart()
+	cfg, err := config.Load(args, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "fascia:", err)
+		return 2
+	}
+	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	if cfg.Scale != 1 && os.Getenv("FYNE_SCALE") == "" {
+		os.Setenv("FYNE_SCALE", fmt.Sprint(cfg.Scale))
+	}
+	c, err := app.New(cfg, app.Options{Log: log})
+	if err != nil {
+		fmt.Fprintln(stderr, "fascia:", err)
+		return 1
+	}
+	if err := c.Start(); err != nil {
+		fmt.Fprintln(stderr, "fascia:", err)
+		return 1
+	}
+	defer c.Close()
+
+	a, closeDriver, err := newFyneApp(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "fascia:", err)
+		return 1
+	}
+	defer closeDriver()
+	w := a.NewWindow("Fascia")
+	shell := ui.New(c, ui.Options{})
+	probe := paintprobe.New(func() {
+		log.Info("first frame", "ms", time.Since(start).Milliseconds(), "source", cfg.CAN)
+		if cfg.ExitAfter > 0 {
+			time.AfterFunc(cfg.ExitAfter, func() { fyne.Do(a.Quit) })
+		}
+	})
+	w.SetContent(container.NewStack(shell.Content(), container.NewWithoutLayout(probe)))
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
+	if cfg.Fullscreen {
+		w.SetFullScreen(true)
+	}
+	a.Lifecycle().SetOnStarted(shell.Loop().Start)
+	a.Lifecycle().SetOnStopped(shell.Loop().Stop)
+	w.ShowAndRun()
+	return 0
+}
