@@ -29,9 +29,6 @@ func runCockpit(args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
-	if cfg.Scale != 1 && os.Getenv("FYNE_SCALE") == "" {
-		os.Setenv("FYNE_SCALE", fmt.Sprint(cfg.Scale))
-	}
 	c, err := app.New(cfg, app.Options{Log: log})
 	if err != nil {
 		fmt.Fprintln(stderr, "fascia:", err)
@@ -63,8 +60,8 @@ func runCockpit(args []string, stderr io.Writer) int {
 	if cfg.Fullscreen {
 		w.SetFullScreen(true)
 	}
-	a.Lifecycle().SetOnStarted(shell.Loop().Start)
-	a.Lifecycle().SetOnStopped(shell.Loop().Stop)
+	a.Lifecycle().SetOnStarted(shell.Start)
+	a.Lifecycle().SetOnStopped(shell.Stop)
 	w.ShowAndRun()
 	return 0
 }

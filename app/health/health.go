@@ -99,14 +99,27 @@ var rules = []rule{
 		return nil, false
 	}},
 	{"low-fuel", func(get func(vss.ID) vehicle.Reading) (*condition, bool) {
-		for _, s := range []struct {
+		type energy struct {
 			id         vss.ID
 			title, rng string
-		}{
-			{vss.PowertrainFuelSystemRelativeLevel, "Low fuel", "fuel"},
-			{vss.PowertrainTractionBatteryStateOfChargeCurrent, "Low charge", "charge"},
-		} {
+		}
+		fuel := energy{vss.PowertrainFuelSystemRelativeLevel, "Low fuel", "fuel"}
+		charge := energy{vss.PowertrainTractionBatteryStateOfChargeCurrent, "Low charge", "charge"}
+		// A profile may carry both signals whatever the powertrain (the
+		// demo car's DBC does): only the stores the car has count.
+		stores := []energy{fuel, charge}
+		if t := get(vss.PowertrainType); t.OK() {
+			switch t.Str {
+			case "COMBUSTION":
+				stores = stores[:1]
+			case "ELECTRIC":
+				stores = stores[1:]
+			}
+		}
+		stale := false
+		for _, s := range stores {
 			r := get(s.id)
+			stale = stale || r.State == vehicle.Stale
 			if !r.OK() || r.Num >= LowFuelPercent {
 				continue
 			}
@@ -120,10 +133,7 @@ var rules = []rule{
 			}
 			return &condition{s.title, detail, sev}, false
 		}
-		if get(vss.PowertrainFuelSystemRelativeLevel).State == vehicle.Stale {
-			return nil, true
-		}
-		return nil, false
+		return nil, stale
 	}},
 	{"tyre-pressure", func(get func(vss.ID) vehicle.Reading) (*condition, bool) {
 		var c *condition

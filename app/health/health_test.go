@@ -63,22 +63,28 @@ func TestRules(t *testing.T) {
 	cases := []struct {
 		name string
 		set  map[vss.ID]float64
+		str  map[vss.ID]string
 		want []string
 		sev  Severity
 	}{
-		{"healthy", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 50, vss.ChassisAxleRow1WheelLeftTirePressure: 240, vss.DiagnosticsDTCCount: 0, vss.LowVoltageBatteryCurrentVoltage: 14.1}, nil, 0},
-		{"low fuel", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 8, vss.PowertrainRange: 60000}, []string{"low-fuel"}, Warning},
-		{"very low fuel", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 3, vss.PowertrainRange: 15000}, []string{"low-fuel"}, Critical},
-		{"low charge", map[vss.ID]float64{vss.PowertrainTractionBatteryStateOfChargeCurrent: 7}, []string{"low-fuel"}, Warning},
-		{"tyre", map[vss.ID]float64{vss.ChassisAxleRow2WheelRightTirePressure: 180}, []string{"tyre-pressure"}, Warning},
-		{"flat tyre", map[vss.ID]float64{vss.ChassisAxleRow2WheelRightTirePressure: 100, vss.ChassisAxleRow1WheelLeftTirePressure: 190}, []string{"tyre-pressure"}, Critical},
-		{"dtc", map[vss.ID]float64{vss.DiagnosticsDTCCount: 2}, []string{"fault"}, Warning},
-		{"mil", map[vss.ID]float64{vss.OBDStatusIsMILOn: 1}, []string{"fault"}, Warning},
-		{"12v", map[vss.ID]float64{vss.LowVoltageBatteryCurrentVoltage: 11.2}, []string{"low-12v"}, Warning},
+		{"healthy", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 50, vss.ChassisAxleRow1WheelLeftTirePressure: 240, vss.DiagnosticsDTCCount: 0, vss.LowVoltageBatteryCurrentVoltage: 14.1}, nil, nil, 0},
+		{"low fuel", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 8, vss.PowertrainRange: 60000}, nil, []string{"low-fuel"}, Warning},
+		{"very low fuel", map[vss.ID]float64{vss.PowertrainFuelSystemRelativeLevel: 3, vss.PowertrainRange: 15000}, nil, []string{"low-fuel"}, Critical},
+		{"low charge", map[vss.ID]float64{vss.PowertrainTractionBatteryStateOfChargeCurrent: 7}, nil, []string{"low-fuel"}, Warning},
+		{"tyre", map[vss.ID]float64{vss.ChassisAxleRow2WheelRightTirePressure: 180}, nil, []string{"tyre-pressure"}, Warning},
+		{"flat tyre", map[vss.ID]float64{vss.ChassisAxleRow2WheelRightTirePressure: 100, vss.ChassisAxleRow1WheelLeftTirePressure: 190}, nil, []string{"tyre-pressure"}, Critical},
+		{"dtc", map[vss.ID]float64{vss.DiagnosticsDTCCount: 2}, nil, []string{"fault"}, Warning},
+		{"mil", map[vss.ID]float64{vss.OBDStatusIsMILOn: 1}, nil, []string{"fault"}, Warning},
+		{"combustion car ignores charge", map[vss.ID]float64{vss.PowertrainTractionBatteryStateOfChargeCurrent: 0, vss.PowertrainFuelSystemRelativeLevel: 60}, map[vss.ID]string{vss.PowertrainType: "COMBUSTION"}, nil, 0},
+		{"electric car ignores fuel", map[vss.ID]float64{vss.PowertrainTractionBatteryStateOfChargeCurrent: 50, vss.PowertrainFuelSystemRelativeLevel: 0}, map[vss.ID]string{vss.PowertrainType: "ELECTRIC"}, nil, 0},
+		{"12v", map[vss.ID]float64{vss.LowVoltageBatteryCurrentVoltage: 11.2}, nil, []string{"low-12v"}, Warning},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, s, m := setup()
+			for id, v := range tc.str {
+				s.Set(id, vehicle.Value{Str: v}, c.t)
+			}
 			for id, v := range tc.set {
 				s.Set(id, vehicle.Value{Num: v}, c.t)
 			}
