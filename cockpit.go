@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +25,7 @@ func version() string { return app.Version }
 // runCockpit opens the cockpit window and runs until it is closed.
 func runCockpit(args []string, stderr io.Writer) int {
 	start := paintprobe.ProcessStart()
+	defer profile(stderr)()
 	cfg, err := config.Load(args, os.Getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "fascia:", err)
@@ -40,7 +43,7 @@ func runCockpit(args []string, stderr io.Writer) int {
 	}
 	defer c.Close()
 
-	a, closeDriver, err := newFyneApp(cfg)
+	a, afterWindow, closeDriver, err := newFyneApp(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "fascia:", err)
 		return 1
@@ -56,6 +59,7 @@ func runCockpit(args []string, stderr io.Writer) int {
 	})
 	w.SetContent(container.NewStack(shell.Content(), container.NewWithoutLayout(probe)))
 	w.SetPadded(false)
+	afterWindow(w, shell)
 	w.Resize(fyne.NewSize(float32(cfg.Width), float32(cfg.Height)))
 	if cfg.Fullscreen {
 		w.SetFullScreen(true)
@@ -64,4 +68,43 @@ func runCockpit(args []string, stderr io.Writer) int {
 	a.Lifecycle().SetOnStopped(shell.Stop)
 	w.ShowAndRun()
 	return 0
+}
+
+// profile starts the profiles asked for by two hidden variables, for
+// performance work: FASCIA_CPUPROFILE=FILE writes a CPU profile of the
+// whole run, FASCIA_MEMPROFILE=FILE a heap profile at exit. It returns the
+// function that finishes them.
+func profile(stderr io.Writer) func() {
+	var stop []func()
+	if path := os.Getenv("FASCIA_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "fascia: CPU profile:", err)
+		} else {
+			stop = append(stop, func() { pprof.StopCPUProfile(); f.Close() })
+		}
+	}
+	if path := os.Getenv("FASCIA_MEMPROFILE"); path != "" {
+		stop = append(stop, func() {
+			f, err := os.Create(path)
+			if err == nil {
+				runtime.GC()
+				err = pprof.Lookup("allocs").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				fmt.Fprintln(stderr, "fascia: heap profile:", err)
+			}
+		})
+	}
+	return func() {
+		for _, f := range stop {
+			f()
+		}
+	}
 }

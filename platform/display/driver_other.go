@@ -1,0 +1,13 @@
+//go:build !linux
+
+package display
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// OpenConfig fails: framebuffer devices and evdev exist only on Linux.
+func OpenConfig(c Config) (*Driver, error) {
+	return nil, fmt.Errorf("%w (this is %s)", ErrNeedsLinux, runtime.GOOS)
+}
