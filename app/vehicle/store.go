@@ -65,7 +65,10 @@ type slot struct {
 type Store struct {
 	clock func() time.Time
 
-	mu       sync.RWMutex
+	// mu guards slots, timeouts and seq, and the decoders' counters. A
+	// plain mutex: writes (every decoded frame) are the hot path, and
+	// readers hold it only to copy a few slots.
+	mu       sync.Mutex
 	slots    [vss.Count + 1]slot
 	timeouts [vss.Count + 1]time.Duration
 	seq      uint64
@@ -101,8 +104,8 @@ func (s *Store) SetTimeout(id vss.ID, d time.Duration) {
 
 // Timeout returns the staleness timeout of id.
 func (s *Store) Timeout(id vss.ID) time.Duration {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.timeouts[id]
 }
 
@@ -113,11 +116,31 @@ func (s *Store) Set(id vss.ID, v Value, at time.Time) {
 	s.mu.Unlock()
 }
 
-// put stores a value; the caller holds mu for writing.
+// put stores a value; the caller holds mu.
 func (s *Store) put(id vss.ID, v Value, at int64) {
 	s.seq++
 	sl := &s.slots[id]
 	sl.v, sl.at, sl.seq = v, at, s.seq
+	if derivedFrom[id] {
+		s.derive(id, v, at)
+	}
+}
+
+// putNum stores a number like put, cheaply enough to inline into the
+// decoder's loop. It stores nothing and returns false when put is needed: a
+// derivation uses the signal, or the slot holds a string. The caller holds mu.
+func (s *Store) putNum(id vss.ID, x float64, at int64) bool {
+	sl := &s.slots[id]
+	if derivedFrom[id] || sl.v.Str != "" {
+		return false
+	}
+	s.seq++
+	sl.v.Num, sl.at, sl.seq = x, at, s.seq
+	return true
+}
+
+// derive stores the signals derived from id; the caller holds mu.
+func (s *Store) derive(id vss.ID, v Value, at int64) {
 	for i := range derivations {
 		if r := &derivations[i]; r.from == id {
 			s.seq++
@@ -130,10 +153,10 @@ func (s *Store) put(id vss.ID, v Value, at int64) {
 // Get returns the latest reading of id.
 func (s *Store) Get(id vss.ID) Reading {
 	now := s.clock().UnixNano()
-	s.mu.RLock()
+	s.mu.Lock()
 	sl := s.slots[id]
 	to := s.timeouts[id]
-	s.mu.RUnlock()
+	s.mu.Unlock()
 	return reading(sl, to, now)
 }
 
@@ -150,8 +173,8 @@ func reading(sl slot, timeout time.Duration, now int64) Reading {
 
 // Seq returns a counter that grows with every stored value.
 func (s *Store) Seq() uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	return s.seq
 }
 
@@ -169,16 +192,23 @@ var derivations = []derivation{
 	{from: vss.Speed, to: vss.IsMoving, f: func(v Value) Value { return BoolValue(v.Num > MovingThreshold) }},
 }
 
+// derivedFrom marks the signals some derivation is computed from.
+var derivedFrom = func() (m [vss.Count + 1]bool) {
+	for _, r := range derivations {
+		m[r.from] = true
+	}
+	return m
+}()
+
 // Watch is a coalescing view of some signals: each call to Changed returns
 // the signals whose value or state changed since the previous call, however
 // many updates arrived in between.
 type Watch struct {
-	store    *Store
-	ids      []vss.ID
-	seq      []uint64
-	state    []State
-	changed  []vss.ID
-	readings []Reading
+	store   *Store
+	ids     []vss.ID
+	seq     []uint64
+	state   []State
+	changed []vss.ID
 }
 
 // Watch returns a coalescing view of ids. The first call to Changed reports
@@ -197,7 +227,7 @@ func (w *Watch) Changed() []vss.ID {
 	now := w.store.clock().UnixNano()
 	w.changed = w.changed[:0]
 	s := w.store
-	s.mu.RLock()
+	s.mu.Lock()
 	for i, id := range w.ids {
 		sl := s.slots[id]
 		st := reading(sl, s.timeouts[id], now).State
@@ -206,7 +236,7 @@ func (w *Watch) Changed() []vss.ID {
 			w.changed = append(w.changed, id)
 		}
 	}
-	s.mu.RUnlock()
+	s.mu.Unlock()
 	return w.changed
 }
 
