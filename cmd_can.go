@@ -21,7 +21,7 @@ import (
 	"github.com/fascia-hmi/fascia/platform/can"
 )
 
-func cmdCAN(args []string, out io.Writer) error {
+func cmdCAN(args []string, out, errw io.Writer) error {
 	if len(args) == 0 {
 		return exitCode{2, "can: missing subcommand (check, decode, record)"}
 	}
@@ -29,7 +29,7 @@ func cmdCAN(args []string, out io.Writer) error {
 	case "check":
 		return canCheck(args[1:], out)
 	case "decode":
-		return canDecode(args[1:], out)
+		return canDecode(args[1:], out, errw)
 	case "record":
 		return canRecord(args[1:], out)
 	}
@@ -121,7 +121,7 @@ type update struct {
 
 // canDecode decodes a log through a DBC (raw signal names) or a profile
 // (VSS paths) and prints every update.
-func canDecode(args []string, out io.Writer) error {
+func canDecode(args []string, out, errw io.Writer) error {
 	fs := newFlags("can decode")
 	dbcFile := fs.String("dbc", "", "DBC file (prints raw DBC signal names)")
 	profile := fs.String("profile", "", "vehicle profile folder (prints VSS paths)")
@@ -225,7 +225,7 @@ func canDecode(args []string, out io.Writer) error {
 		}
 		decode(&frame)
 	}
-	printSummary(os.Stderr, stats(), skipped())
+	printSummary(errw, stats(), skipped())
 	return nil
 }
 

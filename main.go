@@ -34,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "screenshot":
 		err = cmdScreenshot(rest, stdout)
 	case "can":
-		err = cmdCAN(rest, stdout)
+		err = cmdCAN(rest, stdout, stderr)
 	case "sim":
 		err = cmdSim(rest, stdout)
 	case "version":
