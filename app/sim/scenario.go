@@ -14,6 +14,7 @@ import (
 
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+	"github.com/fascia-hmi/fascia/internal/suggest"
 )
 
 // Scenario is a parsed scenario file: the car's initial state and a
@@ -920,36 +921,10 @@ func show(v any) string {
 	return typeName(v)
 }
 
-// closest returns the known word nearest to s by edit distance, if close.
+// closest returns the known word nearest to s, if it is a plausible typo.
 func closest(s string, known []string) string {
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := editDistance(s, k); d < bestD {
-			best, bestD = k, d
-		}
+	if c := suggest.Closest(s, known, 1); len(c) > 0 {
+		return c[0]
 	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }

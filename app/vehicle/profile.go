@@ -15,6 +15,7 @@ import (
 
 	"github.com/fascia-hmi/fascia/app/vehicle/dbc"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+	"github.com/fascia-hmi/fascia/internal/suggest"
 )
 
 // Profile is a loaded vehicle profile: a DBC file and the mapping of its
@@ -246,7 +247,7 @@ func findSignal(db *dbc.Database, msgName, sigName string) (*dbc.Message, *dbc.S
 			for _, m := range db.Messages {
 				names = append(names, m.Name)
 			}
-			return nil, nil, fmt.Sprintf("DBC message %s not in %%DBC%%%s", msgName, didYouMean(closest(msgName, names, 3)))
+			return nil, nil, fmt.Sprintf("DBC message %s not in %%DBC%%%s", msgName, didYouMean(suggest.Closest(msgName, names, 3)))
 		}
 		s := m.Signal(sigName)
 		if s == nil {
@@ -254,7 +255,7 @@ func findSignal(db *dbc.Database, msgName, sigName string) (*dbc.Message, *dbc.S
 			for _, s := range m.Signals {
 				names = append(names, s.Name)
 			}
-			return nil, nil, fmt.Sprintf("DBC signal %s not in message %s of %%DBC%%%s", sigName, msgName, didYouMean(closest(sigName, names, 3)))
+			return nil, nil, fmt.Sprintf("DBC signal %s not in message %s of %%DBC%%%s", sigName, msgName, didYouMean(suggest.Closest(sigName, names, 3)))
 		}
 		return m, s, ""
 	}
@@ -270,7 +271,7 @@ func findSignal(db *dbc.Database, msgName, sigName string) (*dbc.Message, *dbc.S
 	}
 	switch len(hits) {
 	case 0:
-		return nil, nil, fmt.Sprintf("DBC signal %s not in %%DBC%%%s", sigName, didYouMean(closest(sigName, names, 3)))
+		return nil, nil, fmt.Sprintf("DBC signal %s not in %%DBC%%%s", sigName, didYouMean(suggest.Closest(sigName, names, 3)))
 	case 1:
 		return hits[0], hits[0].Signal(sigName), ""
 	}
@@ -538,7 +539,7 @@ func muxChain(m *dbc.Message, s *dbc.Signal) ([]cond, error) {
 // suggestPaths ranks the catalog paths sharing the longest prefix with p by
 // edit distance.
 func suggestPaths(p string) []string {
-	return closest(p, vss.Suggest(p, vss.Count), 3)
+	return suggest.Closest(p, vss.Suggest(p, vss.Count), 3)
 }
 
 func didYouMean(s []string) string {
@@ -546,54 +547,4 @@ func didYouMean(s []string) string {
 		return ""
 	}
 	return " (did you mean " + strings.Join(s, " or ") + "?)"
-}
-
-// closest returns up to n candidates nearest to s by edit distance, among
-// those close enough to be a plausible typo.
-func closest(s string, cands []string, n int) []string {
-	type scored struct {
-		c string
-		d int
-	}
-	var list []scored
-	seen := map[string]bool{}
-	for _, c := range cands {
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d <= max(2, len(s)/3) {
-			list = append(list, scored{c, d})
-		}
-	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].d < list[j].d })
-	var out []string
-	for i := 0; i < len(list) && i < n; i++ {
-		out = append(out, list[i].c)
-	}
-	return out
-}
-
-func editDistance(a, b string) int {
-	if len(a) > 200 || len(b) > 200 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
