@@ -12,8 +12,19 @@ import (
 )
 
 // Display rates of the update loop, in updates per second.
+//
+// Every tick on which a widget changes repaints the whole window, and with
+// software GL (Mesa's llvmpipe, what a cockpit without a GPU driver and
+// every CI machine has) a 1280×720 cockpit frame costs tens of
+// milliseconds of CPU, so the rate is the cockpit's main CPU cost. 12 Hz is
+// enough for a cluster: its readouts are meant to be read, not watched
+// (digital speed and rpm readouts of production cars change a few times a
+// second so that they stay legible), telltales and stale values appear
+// within 83 ms, and it divides a blink period of the 1.5 Hz indicators
+// into whole ticks (333 ms = 4 ticks), so every flash lasts the same
+// time. MaxRate is for displays that can afford it.
 const (
-	DefaultRate = 30
+	DefaultRate = 12
 	MaxRate     = 60
 )
 

@@ -196,22 +196,47 @@ func (s *Shell) applyTheme(now time.Time, force bool) {
 	if s.th != nil {
 		prev = s.th.Variant()
 	}
-	v, ok := fascia.ParseVariant(s.themeMode())
-	if !ok {
-		store := s.env.Store
-		lat, lon := store.Get(vss.CurrentLocationLatitude), store.Get(vss.CurrentLocationLongitude)
-		v = fascia.Auto(prev, now, lat.Num, lon.Num, lat.OK() && lon.OK())
-	}
+	v := variant(s.env.Store, s.themeMode(), prev, now)
 	scale := s.env.Cockpit.Config.Scale
 	if !force && s.th != nil && s.th.Variant() == v && s.th.Scale() == scale {
 		return
 	}
-	s.th = fascia.New(v, scale)
 	if s.opt.SetTheme != nil {
+		s.th = fascia.New(v, scale)
 		s.opt.SetTheme(s.th)
-	} else {
-		fyne.CurrentApp().Settings().SetTheme(s.th)
+		return
 	}
+	// A new shell adopts the app's theme when it is the one it would apply
+	// (see StartTheme): the shell may be built off the UI goroutine while
+	// the window opens, and must not change the app's settings from there.
+	settings := fyne.CurrentApp().Settings()
+	if cur, ok := settings.Theme().(*fascia.Theme); ok && s.th == nil && cur.Variant() == v && cur.Scale() == scale {
+		s.th = cur
+		return
+	}
+	s.th = fascia.New(v, scale)
+	settings.SetTheme(s.th)
+}
+
+// StartTheme returns the theme a shell over c starts with, for mode "day",
+// "night" or "auto" (empty: the configuration's). A cockpit that applies it
+// to its app before calling New can build the shell on another goroutine
+// while the window opens: New then adopts that theme instead of setting it.
+func StartTheme(c *app.Cockpit, mode string) *fascia.Theme {
+	if mode == "" {
+		mode = c.Config.Theme
+	}
+	return fascia.New(variant(c.Store, mode, fascia.Day, c.Store.Now()), c.Config.Scale)
+}
+
+// variant chooses the palette for mode: the named one, or in auto mode by
+// the sun at the vehicle's position (by local time without one).
+func variant(store *vehicle.Store, mode string, prev fascia.Variant, now time.Time) fascia.Variant {
+	if v, ok := fascia.ParseVariant(mode); ok {
+		return v
+	}
+	lat, lon := store.Get(vss.CurrentLocationLatitude), store.Get(vss.CurrentLocationLongitude)
+	return fascia.Auto(prev, now, lat.Num, lon.Num, lat.OK() && lon.OK())
 }
 
 // configChanged re-applies the configuration after a screen changed it.

@@ -13,7 +13,8 @@ import (
 // Bar is a horizontal level bar (a tank or a battery): a track and a fill
 // proportional to a fraction from 0 to 1, drawn in the warning colour at or
 // below Low. An unknown level shows the empty track. It redraws only when
-// its value changes.
+// what it shows changes: the end of the fill by a pixel (dp) or more, its
+// colour at Low, or whether the level is known.
 type Bar struct {
 	widget.BaseWidget
 
@@ -38,11 +39,25 @@ func (b *Bar) SetValue(fraction float64) {
 		return
 	}
 	fraction = math.Max(0, math.Min(1, fraction))
-	if b.known && b.value == fraction {
+	if b.known && (b.value == fraction || !b.shows(fraction)) {
 		return
 	}
 	b.value, b.known = fraction, true
-	b.Refresh()
+	b.redraw()
+}
+
+// shows reports whether showing fraction instead of the value shown changes
+// the bar on screen.
+func (b *Bar) shows(fraction float64) bool {
+	if (fraction <= b.Low) != (b.value <= b.Low) || (fraction > 0) != (b.value > 0) {
+		return true
+	}
+	w := float64(b.Size().Width)
+	if !(w > 0) {
+		return true // not laid out yet
+	}
+	const pixel = 1.0
+	return math.Abs(fraction-b.value)*w >= pixel
 }
 
 // SetUnknown shows that the level is not known.
@@ -51,10 +66,20 @@ func (b *Bar) SetUnknown() {
 		return
 	}
 	b.known = false
-	b.Refresh()
+	b.redraw()
 }
 
-// Value returns the fraction shown and whether it is known.
+// redraw refreshes the bar if it is shown; a hidden bar is refreshed by
+// Show.
+func (b *Bar) redraw() {
+	if b.Visible() {
+		b.Refresh()
+	}
+}
+
+// Value returns the fraction shown and whether it is known. A fraction
+// that would not change the bar on screen is not taken: Value still returns
+// the one shown.
 func (b *Bar) Value() (float64, bool) { return b.value, b.known }
 
 // Redraws returns how many times the bar has been redrawn.

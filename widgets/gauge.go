@@ -20,8 +20,11 @@ const (
 
 // Gauge is an arc gauge: a track from Min to Max, a filled arc from Origin to
 // the value, an optional red zone from Redline to Max, major and minor ticks
-// with labels, and the value as text in the middle. It redraws only when its
-// value (or its configuration, through Refresh) changes.
+// with labels, and the value as text in the middle. It redraws only when
+// what it shows changes (or its configuration, through Refresh): the text
+// (the value rounded to Step), the end of the fill by a pixel or more, or
+// the fill's colour at the red line. Every redraw repaints the window, so
+// a value that wobbles below what the gauge can show costs nothing.
 //
 // Set the exported fields before the gauge is shown, or call Refresh after
 // changing them; change the value with SetValue or SetUnknown.
@@ -34,15 +37,21 @@ type Gauge struct {
 	MajorStep float64 // value distance between labelled ticks; 0 for none
 	MinorStep float64 // value distance between small ticks; 0 for none
 	Label     string  // shown under the value, e.g. "rpm"
+	// Step is the resolution of the value text: the value is rounded to a
+	// multiple of Step before Format (0: whole numbers, as Format does). A
+	// tachometer reads in steps of 50 rpm, say, so that its digits stay
+	// legible and still when the engine speed wobbles.
+	Step float64
 
 	// TickLabel formats the label of a major tick (default: the number).
 	TickLabel func(v float64) string
 	// Format formats the value in the middle (default: whole number).
 	Format func(v float64) string
 
-	value   float64
-	known   bool
-	redraws atomic.Uint64
+	value     float64
+	known     bool
+	valueOnly bool // the refresh under way changes only the value
+	redraws   atomic.Uint64
 }
 
 // NewGauge returns a gauge from min to max with the fill starting at min, no
@@ -60,11 +69,52 @@ func (g *Gauge) SetValue(v float64) {
 		g.SetUnknown()
 		return
 	}
-	if g.known && g.value == v {
+	if g.known && (g.value == v || !g.shows(v)) {
 		return
 	}
 	g.value, g.known = v, true
-	g.Refresh()
+	g.redraw()
+}
+
+// shows reports whether showing v instead of the value shown changes the
+// gauge on screen: its text, its fill colour at the red line, or the end of
+// its fill by at least a pixel (dp) at the outer edge. A value drifting
+// slowly moves the fill once it has drifted a pixel from the value shown.
+func (g *Gauge) shows(v float64) bool {
+	if g.text(v) != g.text(g.value) || g.red(v) != g.red(g.value) {
+		return true
+	}
+	radius := float64(fyne.Min(g.Size().Width, g.Size().Height)) / 2
+	if !(radius > 0) {
+		return true // not laid out yet: nothing to compare against
+	}
+	const pixel = 1.0
+	minDegrees := pixel / radius * 180 / math.Pi
+	return math.Abs(float64(g.angle(v)-g.angle(g.value))) >= minDegrees
+}
+
+// red reports whether v is in the red zone.
+func (g *Gauge) red(v float64) bool { return g.Redline < g.Max && v >= g.Redline }
+
+// text returns the value text of v: rounded to Step, then formatted.
+func (g *Gauge) text(v float64) string {
+	if g.Step > 0 {
+		v = math.Round(v/g.Step) * g.Step
+	}
+	if g.Format != nil {
+		return g.Format(v)
+	}
+	return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+}
+
+// redraw refreshes the gauge if it is shown; a hidden gauge is refreshed by
+// Show, so it costs no repaint while hidden.
+func (g *Gauge) redraw() {
+	if g.Visible() {
+		g.valueOnly = true
+		g.Refresh()
+		g.valueOnly = false
+	}
 }
 
 // SetUnknown shows that there is no live value: the fill is hidden and the
@@ -74,10 +124,12 @@ func (g *Gauge) SetUnknown() {
 		return
 	}
 	g.known = false
-	g.Refresh()
+	g.redraw()
 }
 
-// Value returns the value shown and whether it is known.
+// Value returns the value shown and whether it is known. A value that
+// would not change the gauge on screen is not taken: Value still returns
+// the one shown.
 func (g *Gauge) Value() (float64, bool) { return g.value, g.known }
 
 // Redraws returns how many times the gauge has been redrawn.
@@ -87,12 +139,11 @@ func (g *Gauge) Redraws() uint64 { return g.redraws.Load() }
 func (g *Gauge) CreateRenderer() fyne.WidgetRenderer {
 	r := &gaugeRenderer{
 		g:     g,
-		track: &canvas.Arc{},
-		red:   &canvas.Arc{},
 		fill:  &canvas.Arc{},
 		value: canvas.NewText("", nil),
 		label: canvas.NewText("", nil),
 	}
+	r.face = canvas.NewRaster(r.dial.paint)
 	r.value.Alignment = fyne.TextAlignCenter
 	r.value.TextStyle.Bold = true
 	r.label.Alignment = fyne.TextAlignCenter
@@ -126,18 +177,30 @@ func (g *Gauge) ticks(step float64) []float64 {
 	return out
 }
 
+// gaugeRenderer draws the gauge's face — track, red zone and ticks, which
+// change only with the configuration, theme or size — into one raster, so
+// that a repaint of the window costs one texture for it instead of two
+// arcs and a line per tick (the GL painter redraws every object of the
+// window on every frame). The fill, the tick labels and the texts are canvas
+// objects; a change of value touches only the fill and the value text.
 type gaugeRenderer struct {
 	g                 *Gauge
-	track, red, fill  *canvas.Arc
+	face              *canvas.Raster
+	dial              dial
+	fill              *canvas.Arc
 	value, label      *canvas.Text
-	major, minor      []*canvas.Line
 	majorV, minorV    []float64
 	labels            []*canvas.Text
 	objects           []fyne.CanvasObject
 	minv, maxv, ms, n float64
+	laidOut           bool
+	centre            fyne.Position // of the dial, in the widget
+	diameter          float32
+	labelSize         float32 // tick label text size
+	inner             float32 // width the value text must fit in
 }
 
-// rebuild recreates the tick objects when the range or steps changed.
+// rebuild recreates the tick labels when the range or steps changed.
 func (r *gaugeRenderer) rebuild() {
 	g := r.g
 	if r.objects != nil && r.minv == g.Min && r.maxv == g.Max && r.ms == g.MajorStep && r.n == g.MinorStep {
@@ -151,20 +214,13 @@ func (r *gaugeRenderer) rebuild() {
 			r.minorV = append(r.minorV, v)
 		}
 	}
-	r.major, r.minor, r.labels = nil, nil, nil
-	r.objects = []fyne.CanvasObject{r.track, r.red, r.fill}
-	for range r.minorV {
-		l := &canvas.Line{}
-		r.minor = append(r.minor, l)
-		r.objects = append(r.objects, l)
-	}
+	r.labels = nil
+	r.objects = []fyne.CanvasObject{r.face, r.fill}
 	for range r.majorV {
-		l := &canvas.Line{}
 		t := canvas.NewText("", nil)
 		t.Alignment = fyne.TextAlignCenter
-		r.major = append(r.major, l)
 		r.labels = append(r.labels, t)
-		r.objects = append(r.objects, l, t)
+		r.objects = append(r.objects, t)
 	}
 	r.objects = append(r.objects, r.value, r.label)
 }
@@ -196,52 +252,62 @@ func (r *gaugeRenderer) Layout(size fyne.Size) {
 	if size.Height > d*0.9 {
 		cy += d * 0.05
 	}
+	r.laidOut, r.centre, r.diameter = true, fyne.NewPos(cx, cy), d
 	stroke := fyne.Min(sizeOf(th, SizeNameGaugeStroke), d/8)
 	pos := fyne.NewPos(cx-d/2, cy-d/2)
-	cut := float32(1 - 2*stroke/d)
-	for _, a := range []*canvas.Arc{r.track, r.fill} {
-		a.Move(pos)
-		a.Resize(fyne.NewSize(d, d))
-		a.CutoutRatio = cut
-	}
-	// The red zone is a thinner band on the outer edge of the track.
-	r.red.Move(pos)
-	r.red.Resize(fyne.NewSize(d, d))
-	r.red.CutoutRatio = float32(1 - stroke/d)
+	r.fill.Move(pos)
+	r.fill.Resize(fyne.NewSize(d, d))
+	r.fill.CutoutRatio = float32(1 - 2*stroke/d)
 
 	pad := theme.SizeForWidget(theme.SizeNamePadding, g)
 	hair := th.Size(theme.SizeNameSeparatorThickness) // thinnest line
 	rin := d/2 - stroke - pad
 	majorLen, minorLen := stroke*0.9, stroke*0.5
-	textSize := fyne.Min(d*0.075, sizeOf(th, theme.SizeNameText))
+	r.labelSize = fyne.Min(d*0.075, sizeOf(th, theme.SizeNameText))
+
+	// The face: the track, the red zone as a thinner band on the outer edge
+	// of the track, and the ticks, in the raster's own coordinates.
+	f := &r.dial
+	f.diameter, f.stroke = d, stroke
+	f.redFrom = g.angle(g.Redline)
+	f.ticks = f.ticks[:0]
+	for _, v := range r.minorV {
+		f.ticks = append(f.ticks, dialTick{angle: g.angle(v), r1: rin, r2: rin - minorLen, width: fyne.Max(hair, stroke/8), major: false})
+	}
+	for _, v := range r.majorV {
+		f.ticks = append(f.ticks, dialTick{angle: g.angle(v), r1: rin, r2: rin - majorLen, width: fyne.Max(2*hair, stroke/5), major: true})
+	}
+	r.face.Move(pos)
+	r.face.Resize(fyne.NewSize(d, d))
+
 	for i, v := range r.majorV {
-		placeTick(r.major[i], cx, cy, rin, rin-majorLen, g.angle(v))
-		r.major[i].StrokeWidth = fyne.Max(2*hair, stroke/5)
 		t := r.labels[i]
-		t.TextSize = textSize
+		t.TextSize = r.labelSize
 		t.Text = r.tickText(v)
 		ts := t.MinSize()
-		x, y := polar(cx, cy, rin-majorLen-pad-textSize*0.7, g.angle(v))
+		x, y := polar(cx, cy, rin-majorLen-pad-r.labelSize*0.7, g.angle(v))
 		t.Move(fyne.NewPos(x-ts.Width/2, y-ts.Height/2))
 		t.Resize(ts)
 	}
-	for i, v := range r.minorV {
-		placeTick(r.minor[i], cx, cy, rin, rin-minorLen, g.angle(v))
-		r.minor[i].StrokeWidth = fyne.Max(hair, stroke/8)
-	}
 	// The value fits inside the tick labels.
+	r.inner = 2 * (rin - majorLen - pad - 2*r.labelSize)
+	r.layoutValue()
+}
+
+// layoutValue sizes and places the value text and the label under it.
+func (r *gaugeRenderer) layoutValue() {
+	d, c := r.diameter, r.centre
 	r.value.TextSize = d * 0.18
-	inner := 2 * (rin - majorLen - pad - 2*textSize)
-	if w := r.value.MinSize().Width; w > inner && inner > 0 {
-		r.value.TextSize *= inner / w
+	if w := r.value.MinSize().Width; w > r.inner && r.inner > 0 {
+		r.value.TextSize *= r.inner / w
 	}
-	r.label.TextSize = textSize
+	r.label.TextSize = r.labelSize
 	vs := r.value.MinSize()
 	r.value.Resize(fyne.NewSize(d, vs.Height))
-	r.value.Move(fyne.NewPos(cx-d/2, cy-vs.Height/2))
+	r.value.Move(fyne.NewPos(c.X-d/2, c.Y-vs.Height/2))
 	ls := r.label.MinSize()
 	r.label.Resize(fyne.NewSize(d, ls.Height))
-	r.label.Move(fyne.NewPos(cx-d/2, cy+vs.Height/2))
+	r.label.Move(fyne.NewPos(c.X-d/2, c.Y+vs.Height/2))
 }
 
 func (r *gaugeRenderer) tickText(v float64) string {
@@ -256,18 +322,22 @@ func polar(cx, cy, radius float32, deg float32) (float32, float32) {
 	return cx + radius*float32(math.Sin(rad)), cy - radius*float32(math.Cos(rad))
 }
 
-func placeTick(l *canvas.Line, cx, cy, r1, r2, deg float32) {
-	x1, y1 := polar(cx, cy, r1, deg)
-	x2, y2 := polar(cx, cy, r2, deg)
-	l.Position1 = fyne.NewPos(x1, y1)
-	l.Position2 = fyne.NewPos(x2, y2)
-}
-
+// Refresh redraws the gauge. After SetValue or SetUnknown only the fill and
+// the value text change; any other refresh (configuration, theme) rebuilds
+// and lays out everything and redraws the face.
 func (r *gaugeRenderer) Refresh() {
-	r.g.redraws.Add(1)
+	g := r.g
+	g.redraws.Add(1)
+	if g.valueOnly && r.laidOut {
+		r.updateValue(g.Theme())
+		r.layoutValue()
+		canvas.Refresh(r.fill)
+		canvas.Refresh(r.value)
+		return
+	}
 	r.update()
-	r.Layout(r.g.Size())
-	canvas.Refresh(r.g)
+	r.Layout(g.Size())
+	canvas.Refresh(g)
 }
 
 // update applies the gauge's state and the theme to the canvas objects.
@@ -275,39 +345,16 @@ func (r *gaugeRenderer) update() {
 	g := r.g
 	r.rebuild()
 	th := g.Theme()
-	fg := colorOf(th, theme.ColorNameForeground)
 	muted := colorOf(th, ColorNameMuted)
-	redline := colorOf(th, ColorNameRedline)
 
-	r.track.StartAngle, r.track.EndAngle = gaugeStart, gaugeStart+gaugeSweep
-	r.track.FillColor = colorOf(th, ColorNameTrack)
-	if g.Redline < g.Max {
-		r.red.Show()
-		r.red.StartAngle, r.red.EndAngle = g.angle(g.Redline), gaugeStart+gaugeSweep
-		r.red.FillColor = redline
-	} else {
-		r.red.Hide()
-	}
-	if g.known {
-		r.fill.Show()
-		r.fill.StartAngle, r.fill.EndAngle = g.angle(g.Origin), g.angle(g.value)
-		r.fill.FillColor = colorOf(th, theme.ColorNamePrimary)
-		if g.Redline < g.Max && g.value >= g.Redline {
-			r.fill.FillColor = redline
-		}
-		r.value.Text = r.format(g.value)
-		r.value.Color = fg
-	} else {
-		r.fill.Hide()
-		r.value.Text = Unknown
-		r.value.Color = muted
-	}
-	for _, l := range r.major {
-		l.StrokeColor = fg
-	}
-	for _, l := range r.minor {
-		l.StrokeColor = muted
-	}
+	f := &r.dial
+	f.track = colorOf(th, ColorNameTrack)
+	f.redline = colorOf(th, ColorNameRedline)
+	f.majorColor = colorOf(th, theme.ColorNameForeground)
+	f.minorColor = muted
+	f.red = g.Redline < g.Max
+	f.redFrom = g.angle(g.Redline)
+	r.updateValue(th)
 	for _, t := range r.labels {
 		t.Color = muted
 	}
@@ -315,9 +362,21 @@ func (r *gaugeRenderer) update() {
 	r.label.Color = muted
 }
 
-func (r *gaugeRenderer) format(v float64) string {
-	if r.g.Format != nil {
-		return r.g.Format(v)
+// updateValue applies the value to the fill and the value text.
+func (r *gaugeRenderer) updateValue(th fyne.Theme) {
+	g := r.g
+	if g.known {
+		r.fill.Show()
+		r.fill.StartAngle, r.fill.EndAngle = g.angle(g.Origin), g.angle(g.value)
+		r.fill.FillColor = colorOf(th, theme.ColorNamePrimary)
+		if g.red(g.value) {
+			r.fill.FillColor = colorOf(th, ColorNameRedline)
+		}
+		r.value.Text = g.text(g.value)
+		r.value.Color = colorOf(th, theme.ColorNameForeground)
+	} else {
+		r.fill.Hide()
+		r.value.Text = Unknown
+		r.value.Color = colorOf(th, ColorNameMuted)
 	}
-	return strconv.FormatFloat(math.Round(v), 'f', 0, 64)
 }

@@ -46,7 +46,7 @@ func (r *Readout) SetText(text string) {
 		return
 	}
 	r.text, r.known = text, true
-	r.Refresh()
+	r.redraw()
 }
 
 // SetUnknown shows a dash instead of the value.
@@ -55,7 +55,7 @@ func (r *Readout) SetUnknown() {
 		return
 	}
 	r.text, r.known = Unknown, false
-	r.Refresh()
+	r.redraw()
 }
 
 // SetUnit changes the unit text.
@@ -64,7 +64,7 @@ func (r *Readout) SetUnit(unit string) {
 		return
 	}
 	r.unit = unit
-	r.Refresh()
+	r.redraw()
 }
 
 // SetEmphasis draws the value in the named theme colour (e.g. the warning
@@ -74,7 +74,15 @@ func (r *Readout) SetEmphasis(name fyne.ThemeColorName) {
 		return
 	}
 	r.emphasis = name
-	r.Refresh()
+	r.redraw()
+}
+
+// redraw refreshes the readout if it is shown; a hidden readout is
+// refreshed by Show.
+func (r *Readout) redraw() {
+	if r.Visible() {
+		r.Refresh()
+	}
 }
 
 // Text returns the text shown and whether it is a live value.

@@ -51,7 +51,9 @@ func (t *Telltale) SetState(s LampState) {
 		return
 	}
 	t.state = s
-	t.Refresh()
+	if t.Visible() { // a hidden telltale is refreshed by Show
+		t.Refresh()
+	}
 }
 
 // SetOn sets the lamp on or off from a known value.

@@ -31,6 +31,7 @@ func init() {
 const (
 	rpmMax      = 8000
 	rpmRedline  = 6500
+	rpmStep     = 50  // resolution of the rpm digits, as on a car's digital tachometer
 	powerMin    = -60 // kW, regeneration
 	powerMax    = 200 // kW
 	lowFraction = health.LowFuelPercent / 100
@@ -91,6 +92,7 @@ func New(env *ui.Env) *Screen {
 	s.RPM = widgets.NewGauge(0, rpmMax)
 	s.RPM.Redline, s.RPM.MajorStep, s.RPM.MinorStep, s.RPM.Label = rpmRedline, 1000, 500, "rpm"
 	s.RPM.TickLabel = func(v float64) string { return ui.Number(v/1000, 0) }
+	s.RPM.Step = rpmStep
 	s.Power = widgets.NewGauge(powerMin, powerMax)
 	s.Power.Origin, s.Power.MajorStep, s.Power.MinorStep, s.Power.Label = 0, 50, 10, "kW"
 	s.Power.Format = func(v float64) string { return ui.Number(v, 0) }
