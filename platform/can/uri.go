@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,10 +38,7 @@ func open(uri string, clk clock) (Source, error) {
 	path, query, hasQuery := strings.Cut(rest, "?")
 	switch scheme {
 	case "socketcan":
-		if err := checkIface(uri, path, hasQuery); err != nil {
-			return nil, err
-		}
-		conn, err := DialSocketCAN(path)
+		conn, err := dialIface(uri, path, hasQuery)
 		if err != nil {
 			return nil, err
 		}
@@ -100,14 +98,15 @@ func unknownScheme(uri, scheme, known string) error {
 	return fmt.Errorf("%w %q in %q: known schemes are %s (sim: is handled by the application)", ErrUnknownScheme, scheme, uri, known)
 }
 
-func checkIface(uri, iface string, hasQuery bool) error {
+// dialIface checks a socketcan: URI's interface part and opens it.
+func dialIface(uri, iface string, hasQuery bool) (net.Conn, error) {
 	if hasQuery {
-		return fmt.Errorf("%s: socketcan takes no options", uri)
+		return nil, fmt.Errorf("%s: socketcan takes no options", uri)
 	}
 	if iface == "" {
-		return fmt.Errorf("%s: no interface name", uri)
+		return nil, fmt.Errorf("%s: no interface name", uri)
 	}
-	return nil
+	return DialSocketCAN(iface)
 }
 
 func parseQuery(uri, query string, known ...string) (url.Values, error) {
@@ -164,10 +163,7 @@ func Create(uri string) (Sink, error) {
 	path, query, hasQuery := strings.Cut(rest, "?")
 	switch scheme {
 	case "socketcan":
-		if err := checkIface(uri, path, hasQuery); err != nil {
-			return nil, err
-		}
-		conn, err := DialSocketCAN(path)
+		conn, err := dialIface(uri, path, hasQuery)
 		if err != nil {
 			return nil, err
 		}
