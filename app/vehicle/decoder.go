@@ -177,6 +177,25 @@ func (t *idTable) lookup(id uint32, ext bool) int {
 
 // present reports whether all multiplexer conditions hold for the payload;
 // short is set when a multiplexer lies beyond the frame's length.
+// available reports whether a signal can be read from a frame of n bytes:
+// its multiplexer conditions hold and the frame is long enough for it. short
+// counts the ways a too-short frame left it out (0, 1 or 2).
+func available(conds []cond, fld *field, d *[can.MaxLen]byte, n int) (ok bool, short uint64) {
+	if len(conds) > 0 {
+		ok, sh := present(conds, d, n)
+		if sh {
+			short++
+		}
+		if !ok {
+			return false, short
+		}
+	}
+	if int(fld.need) > n {
+		return false, short + 1
+	}
+	return true, short
+}
+
 func present(conds []cond, d *[can.MaxLen]byte, n int) (ok, short bool) {
 	for i := range conds {
 		c := &conds[i]
@@ -348,17 +367,9 @@ func (d *Decoder) Decode(f *can.Frame) {
 	locked := false
 	for i := range sigs {
 		c := &sigs[i]
-		if len(c.conds) > 0 {
-			ok, sh := present(c.conds, &f.Data, n)
-			if sh {
-				short++
-			}
-			if !ok {
-				continue
-			}
-		}
-		if int(c.fld.need) > n {
-			short++
+		ok, sh := available(c.conds, &c.fld, &f.Data, n)
+		short += sh
+		if !ok {
 			continue
 		}
 		var r uint64
@@ -575,17 +586,9 @@ func (d *RawDecoder) Decode(f *can.Frame, fn func(m *dbc.Message, s *dbc.Signal,
 	var vals, short, invalid uint64
 	for i := p.lo; i < p.hi; i++ {
 		c := &d.sigs[i]
-		if len(c.conds) > 0 {
-			ok, sh := present(c.conds, &f.Data, n)
-			if sh {
-				short++
-			}
-			if !ok {
-				continue
-			}
-		}
-		if int(c.fld.need) > n {
-			short++
+		ok, sh := available(c.conds, &c.fld, &f.Data, n)
+		short += sh
+		if !ok {
 			continue
 		}
 		x := c.fld.value(c.fld.raw(&f.Data))*c.factor + c.offset
