@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sort"
 	"strings"
 )
 
@@ -19,6 +20,41 @@ const usage = `usage: fascia [flags]                 open the cockpit (see fasci
        fascia sim run --scenario NAME --out candump:FILE|socketcan:IFACE [--realtime] [--seed N]
        fascia version
 `
+
+// command is a subcommand that lives in its own cmd_*.go file and
+// registers itself from init, so that features add tools without editing
+// the dispatcher.
+type command struct {
+	usage string // lines for the usage text, each starting "fascia NAME"
+	run   func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; it is called from init functions.
+func register(name string, c command) {
+	if _, dup := commands[name]; dup {
+		panic("fascia: subcommand registered twice: " + name)
+	}
+	commands[name] = c
+}
+
+// usageText is the fixed usage plus every registered subcommand's lines.
+func usageText() string {
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(usage)
+	for _, n := range names {
+		for _, l := range strings.Split(strings.TrimSpace(commands[n].usage), "\n") {
+			b.WriteString("       " + strings.TrimSpace(l) + "\n")
+		}
+	}
+	return b.String()
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -40,10 +76,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintln(stdout, "fascia", version())
 	case "help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usageText())
 	default:
-		fmt.Fprintf(stderr, "fascia: unknown command %q\n%s", cmd, usage)
-		return 2
+		c, ok := commands[cmd]
+		if !ok {
+			fmt.Fprintf(stderr, "fascia: unknown command %q\n%s", cmd, usageText())
+			return 2
+		}
+		err = c.run(rest, stdout, stderr)
 	}
 	if err != nil {
 		var ec exitCode
