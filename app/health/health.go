@@ -8,6 +8,7 @@ package health
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
@@ -190,11 +191,12 @@ type Monitor struct {
 	active map[string]*Alert
 	acked  map[string]bool
 	seq    uint64
+	broken map[string]bool // rules that panicked, logged once each
 }
 
 // NewMonitor returns a monitor of store's signals. Call Evaluate, or Run it.
 func NewMonitor(store *vehicle.Store) *Monitor {
-	return &Monitor{store: store, active: map[string]*Alert{}, acked: map[string]bool{}}
+	return &Monitor{store: store, active: map[string]*Alert{}, acked: map[string]bool{}, broken: map[string]bool{}}
 }
 
 // Evaluate runs every rule once against the store's current readings.
@@ -203,7 +205,7 @@ func (m *Monitor) Evaluate() {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, r := range rules {
-		c, keep := r.eval(m.store.Get)
+		c, keep := m.eval(r)
 		if keep {
 			continue
 		}
@@ -224,6 +226,21 @@ func (m *Monitor) Evaluate() {
 			m.seq++
 		}
 	}
+}
+
+// eval runs one rule. A rule that panics keeps its alert as it was, is
+// logged once, and does not stop the other rules.
+func (m *Monitor) eval(r rule) (c *condition, keep bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if !m.broken[r.id] {
+				m.broken[r.id] = true
+				slog.Error("health: rule panicked; its alert is frozen", "rule", r.id, "panic", fmt.Sprint(p))
+			}
+			c, keep = nil, true
+		}
+	}()
+	return r.eval(m.store.Get)
 }
 
 // Run evaluates the rules every interval until ctx ends.

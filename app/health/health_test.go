@@ -113,3 +113,27 @@ func TestOrderAndReRaise(t *testing.T) {
 		t.Fatalf("worse alert not shown again: %+v", a)
 	}
 }
+
+// TestPanickingRule: a rule that panics does not stop the others, and its
+// alert stays as it was.
+func TestPanickingRule(t *testing.T) {
+	c, s, m := setup()
+	saved := rules
+	defer func() { rules = saved }()
+	calls := 0
+	rules = append([]rule{{id: "broken", eval: func(func(vss.ID) vehicle.Reading) (*condition, bool) {
+		calls++
+		panic("rule bug")
+	}}}, saved...)
+	s.Set(vss.Speed, vehicle.Value{Num: 40}, c.t)
+	s.Set(vss.CabinDoorRow1DriverSideIsOpen, vehicle.BoolValue(true), c.t)
+	m.Evaluate()
+	m.Evaluate()
+	if calls != 2 {
+		t.Fatalf("broken rule ran %d times, want 2", calls)
+	}
+	got := ids(m.Active())
+	if len(got) == 0 || got[0] != "door-open-while-moving" {
+		t.Fatalf("active = %v, want the door alert despite the broken rule", got)
+	}
+}
