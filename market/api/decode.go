@@ -25,7 +25,7 @@ var (
 	driverPattern   = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 	pinPattern      = regexp.MustCompile(`^[0-9]{4,8}$`)
 	cardPattern     = regexp.MustCompile(`^[0-9]{12,19}$`)
-	placePattern    = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+	placePattern    = regexp.MustCompile(`^[A-Za-z0-9._:/-]{1,64}$`)
 	idemKeyPattern  = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 	vinPattern      = regexp.MustCompile(`^[A-HJ-NPR-Z0-9]{17}$`)
 	codePattern     = regexp.MustCompile(`^[0-9]{6}$`)

@@ -26,6 +26,8 @@ type Car struct {
 	Key    ed25519.PrivateKey
 	ID     string
 	Client *http.Client
+	// Now is the car's clock for signing (default time.Now).
+	Now func() time.Time
 }
 
 // NewCar makes a car with a fresh key.
@@ -64,7 +66,11 @@ func (c *Car) Do(ctx context.Context, method, path string, body []byte, header h
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if sign {
-		reqsig.Sign(req, c.Key, body, time.Now())
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		reqsig.Sign(req, c.Key, body, now())
 	}
 	resp, err := c.Client.Do(req)
 	if err != nil {

@@ -76,11 +76,13 @@ type Service struct {
 	Hooks          Hooks
 }
 
+// now is the injectable clock, in whole seconds: what is stored, signed
+// and shown agrees to the second.
 func (s *Service) now() time.Time {
 	if s.Now != nil {
-		return s.Now().UTC()
+		return s.Now().UTC().Truncate(time.Second)
 	}
-	return time.Now().UTC()
+	return time.Now().UTC().Truncate(time.Second)
 }
 
 func (s *Service) log() *slog.Logger {
