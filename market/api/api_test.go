@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
-	"io"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,7 +22,9 @@ import (
 	"github.com/fascia-hmi/fascia/market/store/storetest"
 )
 
-func signOK(r *http.Request, c *loadgen.Car, body []byte, at time.Time) { reqsig.Sign(r, c.Key, body, at) }
+func signOK(r *http.Request, c *loadgen.Car, body []byte, at time.Time) {
+	reqsig.Sign(r, c.Key, body, at)
+}
 
 func ioNop(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
 
@@ -249,7 +251,7 @@ func TestRejectsBadRequests(t *testing.T) {
 		if r := status(req, ok); r.Status != 201 {
 			t.Fatalf("signed purchase: %d %s", r.Status, r.Body)
 		}
-		wantError(t, status(replay, ok), 401, "replay", "Fascia-Nonce")
+		wantError(t, status(replay, ok), 401, "replay", "Fascia-Nonce") // raw client: no re-signing
 		stale, _ := http.NewRequest("POST", e.base+"/v1/purchases", nil)
 		stale.Header.Set("Idempotency-Key", "key-stale-0001")
 		signOK(stale, c, ok, time.Now().Add(-10*time.Minute))

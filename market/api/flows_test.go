@@ -12,7 +12,7 @@ import (
 
 	"github.com/fascia-hmi/fascia/market/demo"
 	"github.com/fascia-hmi/fascia/market/entitle"
-		"github.com/fascia-hmi/fascia/market/orders"
+	"github.com/fascia-hmi/fascia/market/orders"
 	"github.com/fascia-hmi/fascia/market/payment"
 	"github.com/fascia-hmi/fascia/market/store/storetest"
 )

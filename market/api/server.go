@@ -106,8 +106,19 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 			Renewal:    func(o string) { s.renewals.WithLabelValues(o).Inc() },
 			Idempotent: func(bool) { s.replays.Inc() },
 		}}
-	if err := s.RefreshCatalog(ctx); err != nil {
-		return nil, err
+	// The database may be restarting while the server starts: retry the
+	// first catalog load for up to 15 s.
+	deadline := time.Now().Add(15 * time.Second)
+	for attempt := 1; ; attempt++ {
+		err := s.RefreshCatalog(ctx)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) || ctx.Err() != nil {
+			return nil, err
+		}
+		s.log.Warn("catalog load failed; retrying", "attempt", attempt, "err", err)
+		time.Sleep(time.Duration(min(attempt, 10)) * 100 * time.Millisecond)
 	}
 	s.routes()
 	return s, nil

@@ -49,8 +49,20 @@ type Reply struct {
 // JSON decodes the body into v.
 func (r Reply) JSON(v any) error { return json.Unmarshal(r.Body, v) }
 
-// Do sends a signed request (sign=false sends it unsigned).
+// Do sends a signed request (sign=false sends it unsigned). Go's
+// http.Transport re-sends a request carrying Idempotency-Key after a
+// connection failure, with the same signature headers; the server answers
+// such a copy 401 "replay", and Do signs anew and sends again.
 func (c *Car) Do(ctx context.Context, method, path string, body []byte, header http.Header, sign bool) (Reply, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := c.do(ctx, method, path, body, header, sign)
+		if err != nil || !sign || r.Status != http.StatusUnauthorized || attempt == 3 || !bytes.Contains(r.Body, []byte(`"code":"replay"`)) {
+			return r, err
+		}
+	}
+}
+
+func (c *Car) do(ctx context.Context, method, path string, body []byte, header http.Header, sign bool) (Reply, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
