@@ -37,7 +37,9 @@ func TestSeedAndServe(t *testing.T) {
 	p, _ := os.FindProcess(os.Getpid())
 	done := make(chan error, 1)
 	var logs bytes.Buffer
-	go func() { done <- run(append([]string{"serve", "--addr", addr, "--log-format", "json"}, common...), &out, &logs) }()
+	go func() {
+		done <- run(append([]string{"serve", "--addr", addr, "--log-format", "json"}, common...), &out, &logs)
+	}()
 	var body []byte
 	var resp *http.Response
 	for i := 0; i < 100; i++ {

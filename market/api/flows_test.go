@@ -253,3 +253,36 @@ func TestPINs(t *testing.T) {
 		}
 	})
 }
+
+func TestReconcile(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		e := newEnv(t, db)
+		c := e.car()
+		// Captured, answer lost, car never retries: reconciled to success.
+		lost := buyBody(demo.WeatherApp, payment.CardTimeoutOnce, nil)
+		r, _ := c.Buy(bg, "reconcile-lost", lost)
+		wantError(t, r, 504, "payment_timeout", "")
+		// Never captured, car gives up: reconciled to a decline, never charged.
+		never := buyBody(demo.ThemeAurora, payment.CardTimeoutAlways, nil)
+		r, _ = c.Buy(bg, "reconcile-never", never)
+		wantError(t, r, 504, "payment_timeout", "")
+		if n, err := e.srv.Orders().Reconcile(bg); err != nil || n != 0 {
+			t.Fatalf("fresh purchases reconciled: %d %v", n, err)
+		}
+		e.clock.Advance(orders.StaleAfter + time.Minute)
+		if n, err := e.srv.Orders().Reconcile(bg); err != nil || n != 2 {
+			t.Fatalf("reconcile: %d %v", n, err)
+		}
+		r, _ = c.Buy(bg, "reconcile-lost", lost)
+		if p := purchaseOf(t, r); r.Status != 201 || p.Entitlement == nil {
+			t.Fatalf("late retry of the captured purchase: %d %s", r.Status, r.Body)
+		}
+		r, _ = c.Buy(bg, "reconcile-never", never)
+		if p := purchaseOf(t, r); r.Status != 402 || p.DeclineCode != "payment_timeout" {
+			t.Fatalf("late retry of the abandoned purchase: %d %s", r.Status, r.Body)
+		}
+		if n := len(e.sandbox.Captured()); n != 1 {
+			t.Fatalf("%d captures, want 1", n)
+		}
+	})
+}

@@ -165,6 +165,10 @@ func (s *Server) Run(ctx context.Context, renewEvery time.Duration) {
 		}
 		return err
 	})
+	s.every(ctx, "reconcile", time.Minute, func(ctx context.Context) error {
+		_, err := s.orders.Reconcile(ctx)
+		return err
+	})
 	s.every(ctx, "nonces", time.Minute, func(ctx context.Context) error {
 		_, err := s.cfg.Store.PurgeNonces(ctx, s.cfg.Now())
 		return err

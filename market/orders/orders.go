@@ -32,7 +32,7 @@ const (
 	LeaseDuration    = 30 * 24 * time.Hour // token lifetime of perpetual purchases
 	PINLockAfter     = 5                   // wrong PINs before a lock
 	PINLockFor       = 15 * time.Minute
-	pinIterations    = 4096
+	pinIterations    = 2048
 	maxRenewFailures = 3
 )
 
@@ -101,18 +101,27 @@ func NewID(prefix string) string {
 
 // ---- PINs
 
-func hashPIN(pin string) string {
-	var salt [16]byte
-	_, _ = rand.Read(salt[:])
-	return hashPINSalt(pin, salt[:], pinIterations)
+// PINs are short, so a salted hash alone would not resist a brute force
+// by someone holding the database. The hash therefore also mixes in a
+// pepper derived from the store key, which lives in the key file, not in
+// the database; the online lock-out is what protects against guessing.
+func (s *Service) pepper() []byte {
+	sum := sha256.Sum256(append([]byte("fascia-pin-pepper\x00"), s.Key.Seed()...))
+	return sum[:]
 }
 
-func hashPINSalt(pin string, salt []byte, iter int) string {
-	k, _ := pbkdf2.Key(sha256.New, pin, salt, iter, 32)
+func (s *Service) hashPIN(pin string) string {
+	var salt [16]byte
+	_, _ = rand.Read(salt[:])
+	return s.hashPINSalt(pin, salt[:], pinIterations)
+}
+
+func (s *Service) hashPINSalt(pin string, salt []byte, iter int) string {
+	k, _ := pbkdf2.Key(sha256.New, pin, append(append([]byte{}, salt...), s.pepper()...), iter, 32)
 	return fmt.Sprintf("pbkdf2-sha256$%d$%s$%s", iter, base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(k))
 }
 
-func pinMatches(stored, pin string) bool {
+func (s *Service) pinMatches(stored, pin string) bool {
 	parts := strings.Split(stored, "$")
 	if len(parts) != 4 || parts[0] != "pbkdf2-sha256" {
 		return false
@@ -122,7 +131,7 @@ func pinMatches(stored, pin string) bool {
 	if err != nil || err2 != nil || iter < 1 || iter > 1_000_000 {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(hashPINSalt(pin, salt, iter)), []byte(stored)) == 1
+	return subtle.ConstantTimeCompare([]byte(s.hashPINSalt(pin, salt, iter)), []byte(stored)) == 1
 }
 
 // SetPIN sets a driver's PIN; changing an existing one needs the current.
@@ -144,7 +153,7 @@ func (s *Service) SetPIN(ctx context.Context, vehicle, driver, pin, current stri
 		}
 		_ = d
 	}
-	return s.Store.PutDriver(ctx, store.Driver{Vehicle: vehicle, Driver: driver, PINHash: hashPIN(pin)})
+	return s.Store.PutDriver(ctx, store.Driver{Vehicle: vehicle, Driver: driver, PINHash: s.hashPIN(pin)})
 }
 
 // CheckPIN verifies a driver's PIN, counting failures and locking.
@@ -160,7 +169,7 @@ func (s *Service) CheckPIN(ctx context.Context, vehicle, driver, pin string) err
 	if now.Before(d.LockedUntil) {
 		return fail(423, "pin_locked", "pin", "too many wrong PINs; purchases locked until "+d.LockedUntil.Format(time.RFC3339))
 	}
-	ok := pinMatches(d.PINHash, pin)
+	ok := s.pinMatches(d.PINHash, pin)
 	if !ok || d.Failed > 0 {
 		if err := s.Store.PINAttempt(ctx, vehicle, driver, ok, PINLockAfter, now.Add(PINLockFor)); err != nil {
 			return err
@@ -714,6 +723,43 @@ func (s *Service) CancelSubscription(ctx context.Context, vehicle, id, driver, p
 		return SubscriptionView{}, err
 	}
 	return *subView(sb), nil
+}
+
+// ---- reconciliation
+
+// StaleAfter is how long a purchase may stay pending (its car stopped
+// retrying after timeouts or crashes) before Reconcile settles it.
+const StaleAfter = 10 * time.Minute
+
+// Reconcile settles purchases left pending: it asks the provider what
+// became of each charge (without charging). A captured charge completes
+// the purchase with its entitlement, so money taken is never lost; a
+// charge the provider never saw declines it ("payment_timeout"), so a
+// car that gave up is never charged later. The stored answer is what a
+// late retry with the same Idempotency-Key gets.
+func (s *Service) Reconcile(ctx context.Context) (settled int, err error) {
+	ps, keys, err := s.Store.Stale(ctx, s.now().Add(-StaleAfter), 200)
+	if err != nil {
+		return 0, err
+	}
+	for i, p := range ps {
+		cctx, cancel := context.WithTimeout(ctx, s.timeout())
+		res, found, err := s.Provider.Lookup(cctx, p.ID)
+		cancel()
+		if err != nil {
+			s.log().Warn("reconcile: lookup failed", "purchase", p.ID, "err", err)
+			continue
+		}
+		if !found {
+			res = payment.Result{Outcome: payment.Declined, DeclineCode: "payment_timeout"}
+		}
+		if _, err := s.record(ctx, p, res, keys[i], []string{"pending"}); err != nil {
+			return settled, err
+		}
+		s.log().Info("reconciled stale purchase", "purchase", p.ID, "outcome", res.Outcome)
+		settled++
+	}
+	return settled, nil
 }
 
 // ---- renewal

@@ -54,6 +54,9 @@ type Provider interface {
 	Charge(ctx context.Context, c Charge) (Result, error)
 	// Confirm completes a charge that required confirmation (3-D Secure).
 	Confirm(ctx context.Context, key, code string) (Result, error)
+	// Lookup reports what became of a charge key without charging:
+	// found is false when the provider never saw it.
+	Lookup(ctx context.Context, key string) (res Result, found bool, err error)
 	// Refund returns a captured charge's money; idempotent by key.
 	Refund(ctx context.Context, key, chargeID string, amount int64) (refundID string, err error)
 }

@@ -170,6 +170,20 @@ func (s *Sandbox) Confirm(ctx context.Context, key, code string) (Result, error)
 	return ch.result, nil
 }
 
+// Lookup implements Provider.
+func (s *Sandbox) Lookup(ctx context.Context, key string) (Result, bool, error) {
+	if err := s.wait(ctx, s.Latency); err != nil {
+		return Result{}, false, ErrTimeout
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.charges[key]
+	if !ok {
+		return Result{}, false, nil
+	}
+	return ch.result, true, nil
+}
+
 // Refund implements Provider.
 func (s *Sandbox) Refund(ctx context.Context, key, chargeID string, amount int64) (string, error) {
 	if err := s.wait(ctx, s.Latency); err != nil {

@@ -36,7 +36,9 @@ func TestSignExtractVerify(t *testing.T) {
 		"body":   func() error { return s.Verify(pub, "POST", "/v1/purchases?lang=de", []byte(`{}`)) },
 		"path":   func() error { return s.Verify(pub, "POST", "/v1/purchases?lang=fr", body) },
 		"method": func() error { return s.Verify(pub, "PUT", "/v1/purchases?lang=de", body) },
-		"key":    func() error { return s.Verify(key(2).Public().(ed25519.PublicKey), "POST", "/v1/purchases?lang=de", body) },
+		"key": func() error {
+			return s.Verify(key(2).Public().(ed25519.PublicKey), "POST", "/v1/purchases?lang=de", body)
+		},
 	} {
 		var e *Error
 		if err := f(); !errors.As(err, &e) {

@@ -401,6 +401,30 @@ func (s *sqlStore) Purchases(ctx context.Context, vehicle string, limit int) ([]
 	return out, rows.Err()
 }
 
+func (s *sqlStore) Stale(ctx context.Context, before time.Time, limit int) ([]Purchase, []string, error) {
+	cols := "p." + strings.ReplaceAll(purchaseCols, ", ", ", p.")
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+cols+`, i.k FROM purchases p JOIN idempotency i ON i.purchase_id = p.id AND i.vehicle = p.vehicle
+		WHERE p.status = 'pending' AND p.created_at < ? ORDER BY p.created_at LIMIT ?`), ms(before), limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var ps []Purchase
+	var keys []string
+	for rows.Next() {
+		var key string
+		var p Purchase
+		var c, u int64
+		if err := rows.Scan(&p.ID, &p.Vehicle, &p.Product, &p.Kind, &p.Title, &p.Driver, &p.Amount, &p.Currency, &p.TaxRateBP, &p.Period, &p.Status, &p.CardLast4, &p.Method,
+			&p.ChargeID, &p.DeclineCode, &p.PlaceID, &p.PlaceName, &p.Minutes, &p.Receipt, &c, &u, &key); err != nil {
+			return nil, nil, err
+		}
+		p.CreatedAt, p.UpdatedAt = fromMS(c), fromMS(u)
+		ps, keys = append(ps, p), append(keys, key)
+	}
+	return ps, keys, rows.Err()
+}
+
 func (s *sqlStore) Payments(ctx context.Context, purchaseID string) ([]Payment, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, purchase_id, kind, amount, currency, created_at FROM payments WHERE purchase_id = ? ORDER BY created_at, id`), purchaseID)
 	if err != nil {

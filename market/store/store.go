@@ -171,6 +171,9 @@ type Store interface {
 	Purchase(ctx context.Context, id string) (Purchase, error)
 	Purchases(ctx context.Context, vehicle string, limit int) ([]Purchase, error)
 	Payments(ctx context.Context, purchaseID string) ([]Payment, error)
+	// Stale lists purchases still pending that were created before
+	// before, with their idempotency keys.
+	Stale(ctx context.Context, before time.Time, limit int) ([]Purchase, []string, error)
 	Refund(ctx context.Context, purchaseID string, refund Payment) error
 
 	Entitlement(ctx context.Context, purchaseID string) (Entitlement, error)
