@@ -61,8 +61,11 @@ func decodeStrict(body []byte, v any) *orders.Error {
 		case errors.As(err, &se):
 			return &orders.Error{Status: 400, Code: "bad_request", Field: "body", Message: fmt.Sprintf("invalid JSON at byte %d", se.Offset)}
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return &orders.Error{Status: 400, Code: "unknown_field", Field: name, Message: "unknown field"}
+			name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			if name == `""` {
+				return &orders.Error{Status: 400, Code: "unknown_field", Field: "body", Message: "unknown field with an empty name"}
+			}
+			return &orders.Error{Status: 400, Code: "unknown_field", Field: strings.Trim(name, `"`), Message: "unknown field"}
 		default:
 			return &orders.Error{Status: 400, Code: "bad_request", Field: "body", Message: err.Error()}
 		}

@@ -45,7 +45,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is a running store server on a loopback port over a real database.
 type env struct {
-	t        *testing.T
+	t        testing.TB
 	db       *storetest.DB
 	st       store.Store
 	key      ed25519.PrivateKey
@@ -67,7 +67,7 @@ func quietLog() *slog.Logger {
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }
 
-func newEnv(t *testing.T, db *storetest.DB) *env {
+func newEnv(t testing.TB, db *storetest.DB) *env {
 	t.Helper()
 	dir := t.TempDir()
 	pack, err := os.ReadFile(regionPack)

@@ -32,7 +32,7 @@ const (
 	LeaseDuration    = 30 * 24 * time.Hour // token lifetime of perpetual purchases
 	PINLockAfter     = 5                   // wrong PINs before a lock
 	PINLockFor       = 15 * time.Minute
-	pinIterations    = 2048
+	pinIterations    = 600
 	maxRenewFailures = 3
 )
 
