@@ -217,13 +217,6 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // errNoRows maps sql.ErrNoRows to ErrNotFound.
 func errNoRows(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
