@@ -228,6 +228,7 @@ func bench(args []string, stdout, stderr io.Writer) error {
 	cw := fs.Int("catalog-workers", 32, "concurrent catalog clients")
 	pw := fs.Int("purchase-workers", 16, "concurrent purchasing cars")
 	region := fs.String("region-pack", "", "region pack for seeding (default: shared test data, else a placeholder)")
+	phases := fs.String("phases", "catalog,purchase", "phases to run: catalog, purchase or both")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -280,21 +281,35 @@ func bench(args []string, stdout, stderr io.Writer) error {
 		base = "http://" + ln.Addr().String()
 		fmt.Fprintf(stdout, "in-process server %s, backend %s\n", base, st.Backend())
 	}
+	doCat, doPur := strings.Contains(*phases, "catalog"), strings.Contains(*phases, "purchase")
+	if !doCat && !doPur {
+		return usageError("--phases: want catalog, purchase or catalog,purchase")
+	}
 	var cat, pur []loadgen.Result
 	for i := range *runs {
-		c := loadgen.Catalog(ctx, base, *cw, *d)
-		fmt.Fprintf(stdout, "run %d %s\n", i+1, c)
-		p, err := loadgen.Purchases(ctx, base, demo.Parking, *pw, *d)
-		if err != nil {
-			return err
+		if doCat {
+			c := loadgen.Catalog(ctx, base, *cw, *d)
+			fmt.Fprintf(stdout, "run %d %s\n", i+1, c)
+			cat = append(cat, c)
 		}
-		fmt.Fprintf(stdout, "run %d %s\n", i+1, p)
-		if p.FirstError != "" {
-			fmt.Fprintf(stdout, "      first purchase error: %s\n", p.FirstError)
+		if doPur {
+			p, err := loadgen.Purchases(ctx, base, demo.Parking, *pw, *d)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "run %d %s\n", i+1, p)
+			if p.FirstError != "" {
+				fmt.Fprintf(stdout, "      first purchase error: %s\n", p.FirstError)
+			}
+			pur = append(pur, p)
 		}
-		cat, pur = append(cat, c), append(pur, p)
 	}
-	fmt.Fprintf(stdout, "median  %s\nmedian  %s\n", median(cat), median(pur))
+	if doCat {
+		fmt.Fprintf(stdout, "median  %s\n", median(cat))
+	}
+	if doPur {
+		fmt.Fprintf(stdout, "median  %s\n", median(pur))
+	}
 	return nil
 }
 

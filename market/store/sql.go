@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -45,9 +46,14 @@ type sqlStore struct {
 	db      *sql.DB
 	backend string
 	rebind  func(string) string
+	stmts   sync.Map // query → *sql.Stmt prepared on the pool
+	pending sync.Map // queries first seen inside a transaction
 }
 
-func (s *sqlStore) Close() error                   { return s.db.Close() }
+func (s *sqlStore) Close() error {
+	s.stmts.Range(func(_, st any) bool { st.(*sql.Stmt).Close(); return true })
+	return s.db.Close()
+}
 func (s *sqlStore) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 func (s *sqlStore) Backend() string                { return s.backend }
 
@@ -71,10 +77,70 @@ func dollarRebind(q string) string {
 // q is the query text for this backend.
 func (s *sqlStore) q(query string) string { return s.rebind(query) }
 
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+// Prepared statements are cached per store (database/sql prepares each
+// again on every connection it is used on), which saves SQLite parsing
+// every statement of every request. A statement first seen inside a
+// transaction is prepared on that transaction only and queued; tx()
+// prepares the queue on the pool after the transaction ends (preparing on
+// the pool inside it would wait for the connection the transaction holds:
+// SQLite has one).
+func (s *sqlStore) stmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts.Load(query); ok {
+		if tx != nil {
+			return tx.StmtContext(ctx, st.(*sql.Stmt)), nil
+		}
+		return st.(*sql.Stmt), nil
+	}
+	if tx != nil {
+		s.pending.Store(query, true)
+		return tx.PrepareContext(ctx, s.q(query))
+	}
+	st, err := s.db.PrepareContext(ctx, s.q(query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+// warm prepares the statements first seen inside transactions.
+func (s *sqlStore) warm(ctx context.Context) {
+	s.pending.Range(func(k, _ any) bool {
+		s.pending.Delete(k)
+		_, _ = s.stmt(ctx, nil, k.(string))
+		return true
+	})
+}
+
+func (s *sqlStore) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+func (s *sqlStore) query(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (s *sqlStore) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	st, err := s.stmt(ctx, tx, query)
+	if err != nil {
+		// Run it unprepared so that the Row carries the error.
+		if tx != nil {
+			return tx.QueryRowContext(ctx, s.q(query), args...)
+		}
+		return s.db.QueryRowContext(ctx, s.q(query), args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // tx runs f in a transaction, committing on nil.
@@ -83,6 +149,7 @@ func (s *sqlStore) tx(ctx context.Context, f func(tx *sql.Tx) error) error {
 	if err != nil {
 		return err
 	}
+	defer s.warm(ctx)
 	if err := f(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -98,7 +165,7 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 		v := i + 1
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			var have int
-			err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&have)
+			err := s.queryRow(ctx, tx, (`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&have)
 			if err != nil || have > 0 {
 				return err
 			}
@@ -110,7 +177,7 @@ func (s *sqlStore) migrate(ctx context.Context) error {
 					return err
 				}
 			}
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, time.Now().UnixMilli())
+			_, err = s.exec(ctx, tx, (`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), v, time.Now().UnixMilli())
 			return err
 		})
 		if err != nil {
@@ -132,12 +199,12 @@ func (s *sqlStore) PutCatalog(ctx context.Context, categories, products []Row) (
 			return err
 		}
 		for _, c := range categories {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO categories (id, position, doc) VALUES (?, ?, ?)`), c.ID, c.Position, string(c.Doc)); err != nil {
+			if _, err := s.exec(ctx, tx, (`INSERT INTO categories (id, position, doc) VALUES (?, ?, ?)`), c.ID, c.Position, string(c.Doc)); err != nil {
 				return fmt.Errorf("category %s: %w", c.ID, err)
 			}
 		}
 		for _, p := range products {
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO products (id, kind, position, doc) VALUES (?, ?, ?, ?)`), p.ID, p.Kind, p.Position, string(p.Doc)); err != nil {
+			if _, err := s.exec(ctx, tx, (`INSERT INTO products (id, kind, position, doc) VALUES (?, ?, ?, ?)`), p.ID, p.Kind, p.Position, string(p.Doc)); err != nil {
 				return fmt.Errorf("product %s: %w", p.ID, err)
 			}
 		}
@@ -147,7 +214,7 @@ func (s *sqlStore) PutCatalog(ctx context.Context, categories, products []Row) (
 		}
 		n, _ := strconv.ParseInt(v, 10, 64)
 		version = n + 1
-		_, err := tx.ExecContext(ctx, s.q(`UPDATE meta SET v = ? WHERE k = 'catalog_version'`), strconv.FormatInt(version, 10))
+		_, err := s.exec(ctx, tx, (`UPDATE meta SET v = ? WHERE k = 'catalog_version'`), strconv.FormatInt(version, 10))
 		return err
 	})
 	return version, err
@@ -210,7 +277,7 @@ func (s *sqlStore) Catalog(ctx context.Context) (int64, []Row, []Row, error) {
 // ---- vehicles, nonces, drivers
 
 func (s *sqlStore) RegisterVehicle(ctx context.Context, v Vehicle) (Vehicle, bool, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO vehicles (id, public_key, vin, model, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+	res, err := s.exec(ctx, nil, (`INSERT INTO vehicles (id, public_key, vin, model, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 		v.ID, v.PublicKey, v.VIN, v.Model, ms(v.CreatedAt))
 	if err != nil {
 		return Vehicle{}, false, err
@@ -223,13 +290,13 @@ func (s *sqlStore) RegisterVehicle(ctx context.Context, v Vehicle) (Vehicle, boo
 func (s *sqlStore) Vehicle(ctx context.Context, id string) (Vehicle, error) {
 	var v Vehicle
 	var c int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, public_key, vin, model, created_at FROM vehicles WHERE id = ?`), id).Scan(&v.ID, &v.PublicKey, &v.VIN, &v.Model, &c)
+	err := s.queryRow(ctx, nil, (`SELECT id, public_key, vin, model, created_at FROM vehicles WHERE id = ?`), id).Scan(&v.ID, &v.PublicKey, &v.VIN, &v.Model, &c)
 	v.CreatedAt = fromMS(c)
 	return v, errNoRows(err)
 }
 
 func (s *sqlStore) UseNonce(ctx context.Context, vehicle, nonce string, expires time.Time) error {
-	res, err := s.db.ExecContext(ctx, s.q(`INSERT INTO nonces (vehicle, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), vehicle, nonce, ms(expires))
+	res, err := s.exec(ctx, nil, (`INSERT INTO nonces (vehicle, nonce, expires_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), vehicle, nonce, ms(expires))
 	if err != nil {
 		return err
 	}
@@ -240,7 +307,7 @@ func (s *sqlStore) UseNonce(ctx context.Context, vehicle, nonce string, expires 
 }
 
 func (s *sqlStore) PurgeNonces(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, s.q(`DELETE FROM nonces WHERE expires_at < ?`), ms(now))
+	res, err := s.exec(ctx, nil, (`DELETE FROM nonces WHERE expires_at < ?`), ms(now))
 	if err != nil {
 		return 0, err
 	}
@@ -250,13 +317,13 @@ func (s *sqlStore) PurgeNonces(ctx context.Context, now time.Time) (int64, error
 func (s *sqlStore) Driver(ctx context.Context, vehicle, driver string) (Driver, error) {
 	d := Driver{Vehicle: vehicle, Driver: driver}
 	var lu int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT pin_hash, failed, locked_until FROM drivers WHERE vehicle = ? AND driver = ?`), vehicle, driver).Scan(&d.PINHash, &d.Failed, &lu)
+	err := s.queryRow(ctx, nil, (`SELECT pin_hash, failed, locked_until FROM drivers WHERE vehicle = ? AND driver = ?`), vehicle, driver).Scan(&d.PINHash, &d.Failed, &lu)
 	d.LockedUntil = fromMS(lu)
 	return d, errNoRows(err)
 }
 
 func (s *sqlStore) PutDriver(ctx context.Context, d Driver) error {
-	_, err := s.db.ExecContext(ctx, s.q(`INSERT INTO drivers (vehicle, driver, pin_hash, failed, locked_until) VALUES (?, ?, ?, 0, 0)
+	_, err := s.exec(ctx, nil, (`INSERT INTO drivers (vehicle, driver, pin_hash, failed, locked_until) VALUES (?, ?, ?, 0, 0)
 		ON CONFLICT (vehicle, driver) DO UPDATE SET pin_hash = excluded.pin_hash, failed = 0, locked_until = 0`), d.Vehicle, d.Driver, d.PINHash)
 	return err
 }
@@ -264,11 +331,11 @@ func (s *sqlStore) PutDriver(ctx context.Context, d Driver) error {
 func (s *sqlStore) PINAttempt(ctx context.Context, vehicle, driver string, ok bool, lockAfter int, lockUntil time.Time) error {
 	var err error
 	if ok {
-		_, err = s.db.ExecContext(ctx, s.q(`UPDATE drivers SET failed = 0 WHERE vehicle = ? AND driver = ? AND failed <> 0`), vehicle, driver)
+		_, err = s.exec(ctx, nil, (`UPDATE drivers SET failed = 0 WHERE vehicle = ? AND driver = ? AND failed <> 0`), vehicle, driver)
 		return err
 	}
 	// The lock-out counter starts again after a lock.
-	_, err = s.db.ExecContext(ctx, s.q(`UPDATE drivers SET
+	_, err = s.exec(ctx, nil, (`UPDATE drivers SET
 		locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END,
 		failed = CASE WHEN failed + 1 >= ? THEN 0 ELSE failed + 1 END
 		WHERE vehicle = ? AND driver = ?`), lockAfter, ms(lockUntil), lockAfter, vehicle, driver)
@@ -293,14 +360,14 @@ func (s *sqlStore) BeginPurchase(ctx context.Context, idem Idem, p Purchase) (Id
 	var gotP Purchase
 	created := false
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`INSERT INTO idempotency (vehicle, k, request_hash, purchase_id, status_code, response, created_at) VALUES (?, ?, ?, ?, 0, '', ?) ON CONFLICT DO NOTHING`),
+		res, err := s.exec(ctx, tx, (`INSERT INTO idempotency (vehicle, k, request_hash, purchase_id, status_code, response, created_at) VALUES (?, ?, ?, ?, 0, '', ?) ON CONFLICT DO NOTHING`),
 			idem.Vehicle, idem.Key, idem.RequestHash, p.ID, ms(idem.CreatedAt))
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			created = true
-			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO purchases (`+purchaseCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			_, err = s.exec(ctx, tx, (`INSERT INTO purchases (` + purchaseCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				p.ID, p.Vehicle, p.Product, p.Kind, p.Title, p.Driver, p.Amount, p.Currency, p.TaxRateBP, p.Period, p.Status, p.CardLast4, p.Method,
 				p.ChargeID, p.DeclineCode, p.PlaceID, p.PlaceName, p.Minutes, p.Receipt, ms(p.CreatedAt), ms(p.UpdatedAt))
 			if err != nil {
@@ -311,24 +378,24 @@ func (s *sqlStore) BeginPurchase(ctx context.Context, idem Idem, p Purchase) (Id
 		if err != nil {
 			return err
 		}
-		gotP, err = scanPurchase(tx.QueryRowContext(ctx, s.q(`SELECT `+purchaseCols+` FROM purchases WHERE id = ?`), gotIdem.PurchaseID))
+		gotP, err = scanPurchase(s.queryRow(ctx, tx, (`SELECT ` + purchaseCols + ` FROM purchases WHERE id = ?`), gotIdem.PurchaseID))
 		return err
 	})
 	return gotIdem, gotP, created, err
 }
 
-func idemQuery(ctx context.Context, e execer, s *sqlStore, vehicle, key string) (Idem, error) {
+func idemQuery(ctx context.Context, tx *sql.Tx, s *sqlStore, vehicle, key string) (Idem, error) {
 	i := Idem{Vehicle: vehicle, Key: key}
 	var resp string
 	var c int64
-	err := e.QueryRowContext(ctx, s.q(`SELECT request_hash, purchase_id, status_code, response, created_at FROM idempotency WHERE vehicle = ? AND k = ?`), vehicle, key).
+	err := s.queryRow(ctx, tx, (`SELECT request_hash, purchase_id, status_code, response, created_at FROM idempotency WHERE vehicle = ? AND k = ?`), vehicle, key).
 		Scan(&i.RequestHash, &i.PurchaseID, &i.StatusCode, &resp, &c)
 	i.Response, i.CreatedAt = []byte(resp), fromMS(c)
 	return i, errNoRows(err)
 }
 
 func (s *sqlStore) Idem(ctx context.Context, vehicle, key string) (Idem, error) {
-	return idemQuery(ctx, s.db, s, vehicle, key)
+	return idemQuery(ctx, nil, s, vehicle, key)
 }
 
 func (s *sqlStore) CompletePurchase(ctx context.Context, c Completion) (Idem, error) {
@@ -342,25 +409,25 @@ func (s *sqlStore) CompletePurchase(ctx context.Context, c Completion) (Idem, er
 		for _, f := range from {
 			args = append(args, f)
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE purchases SET status = ?, charge_id = ?, decline_code = ?, receipt = ?, updated_at = ? WHERE id = ? AND status IN (?`+strings.Repeat(", ?", len(from)-1)+`)`), args...)
+		res, err := s.exec(ctx, tx, (`UPDATE purchases SET status = ?, charge_id = ?, decline_code = ?, receipt = ?, updated_at = ? WHERE id = ? AND status IN (?` + strings.Repeat(", ?", len(from)-1) + `)`), args...)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			if p := c.Payment; p != nil {
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				if _, err := s.exec(ctx, tx, (`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 					p.ID, p.PurchaseID, p.Kind, p.Amount, p.Currency, ms(p.CreatedAt)); err != nil {
 					return err
 				}
 			}
 			if e := c.Entitlement; e != nil {
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO entitlements (purchase_id, vehicle, product, kind, place, valid_until, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`),
+				if _, err := s.exec(ctx, tx, (`INSERT INTO entitlements (purchase_id, vehicle, product, kind, place, valid_until, revoked, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING`),
 					e.PurchaseID, e.Vehicle, e.Product, e.Kind, e.Place, ms(e.ValidUntil), ms(e.CreatedAt)); err != nil {
 					return err
 				}
 			}
 			if sb := c.Subscription; sb != nil {
-				if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO subscriptions (id, vehicle, product, purchase_id, period, status, period_end, cancel_at_period_end, renewals, failures, amount, currency, method, updated_at)
+				if _, err := s.exec(ctx, tx, (`INSERT INTO subscriptions (id, vehicle, product, purchase_id, period, status, period_end, cancel_at_period_end, renewals, failures, amount, currency, method, updated_at)
 					VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 					sb.ID, sb.Vehicle, sb.Product, sb.PurchaseID, sb.Period, sb.Status, ms(sb.PeriodEnd), sb.Amount, sb.Currency, sb.Method, ms(sb.UpdatedAt)); err != nil {
 					return err
@@ -368,7 +435,7 @@ func (s *sqlStore) CompletePurchase(ctx context.Context, c Completion) (Idem, er
 			}
 		}
 		if c.Key != "" {
-			if _, err := tx.ExecContext(ctx, s.q(`UPDATE idempotency SET status_code = ?, response = ? WHERE vehicle = ? AND k = ? AND status_code = 0`),
+			if _, err := s.exec(ctx, tx, (`UPDATE idempotency SET status_code = ?, response = ? WHERE vehicle = ? AND k = ? AND status_code = 0`),
 				c.StatusCode, string(c.Response), c.Vehicle, c.Key); err != nil {
 				return err
 			}
@@ -381,11 +448,11 @@ func (s *sqlStore) CompletePurchase(ctx context.Context, c Completion) (Idem, er
 }
 
 func (s *sqlStore) Purchase(ctx context.Context, id string) (Purchase, error) {
-	return scanPurchase(s.db.QueryRowContext(ctx, s.q(`SELECT `+purchaseCols+` FROM purchases WHERE id = ?`), id))
+	return scanPurchase(s.queryRow(ctx, nil, (`SELECT ` + purchaseCols + ` FROM purchases WHERE id = ?`), id))
 }
 
 func (s *sqlStore) Purchases(ctx context.Context, vehicle string, limit int) ([]Purchase, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+purchaseCols+` FROM purchases WHERE vehicle = ? ORDER BY created_at DESC, id DESC LIMIT ?`), vehicle, limit)
+	rows, err := s.query(ctx, nil, (`SELECT ` + purchaseCols + ` FROM purchases WHERE vehicle = ? ORDER BY created_at DESC, id DESC LIMIT ?`), vehicle, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -403,7 +470,7 @@ func (s *sqlStore) Purchases(ctx context.Context, vehicle string, limit int) ([]
 
 func (s *sqlStore) Stale(ctx context.Context, before time.Time, limit int) ([]Purchase, []string, error) {
 	cols := "p." + strings.ReplaceAll(purchaseCols, ", ", ", p.")
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+cols+`, i.k FROM purchases p JOIN idempotency i ON i.purchase_id = p.id AND i.vehicle = p.vehicle
+	rows, err := s.query(ctx, nil, (`SELECT ` + cols + `, i.k FROM purchases p JOIN idempotency i ON i.purchase_id = p.id AND i.vehicle = p.vehicle
 		WHERE p.status = 'pending' AND p.created_at < ? ORDER BY p.created_at LIMIT ?`), ms(before), limit)
 	if err != nil {
 		return nil, nil, err
@@ -426,7 +493,7 @@ func (s *sqlStore) Stale(ctx context.Context, before time.Time, limit int) ([]Pu
 }
 
 func (s *sqlStore) Payments(ctx context.Context, purchaseID string) ([]Payment, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, purchase_id, kind, amount, currency, created_at FROM payments WHERE purchase_id = ? ORDER BY created_at, id`), purchaseID)
+	rows, err := s.query(ctx, nil, (`SELECT id, purchase_id, kind, amount, currency, created_at FROM payments WHERE purchase_id = ? ORDER BY created_at, id`), purchaseID)
 	if err != nil {
 		return nil, err
 	}
@@ -446,21 +513,21 @@ func (s *sqlStore) Payments(ctx context.Context, purchaseID string) ([]Payment, 
 
 func (s *sqlStore) Refund(ctx context.Context, purchaseID string, refund Payment) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE purchases SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'succeeded'`), time.Now().UnixMilli(), purchaseID)
+		res, err := s.exec(ctx, tx, (`UPDATE purchases SET status = 'refunded', updated_at = ? WHERE id = ? AND status = 'succeeded'`), time.Now().UnixMilli(), purchaseID)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrConflict
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		if _, err := s.exec(ctx, tx, (`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 			refund.ID, refund.PurchaseID, refund.Kind, refund.Amount, refund.Currency, ms(refund.CreatedAt)); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE entitlements SET revoked = 1 WHERE purchase_id = ?`), purchaseID); err != nil {
+		if _, err := s.exec(ctx, tx, (`UPDATE entitlements SET revoked = 1 WHERE purchase_id = ?`), purchaseID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE subscriptions SET cancel_at_period_end = 1, status = 'canceled', updated_at = ? WHERE purchase_id = ?`), time.Now().UnixMilli(), purchaseID)
+		_, err = s.exec(ctx, tx, (`UPDATE subscriptions SET cancel_at_period_end = 1, status = 'canceled', updated_at = ? WHERE purchase_id = ?`), time.Now().UnixMilli(), purchaseID)
 		return err
 	})
 }
@@ -479,11 +546,11 @@ func scanEnt(r interface{ Scan(...any) error }) (Entitlement, error) {
 }
 
 func (s *sqlStore) Entitlement(ctx context.Context, purchaseID string) (Entitlement, error) {
-	return scanEnt(s.db.QueryRowContext(ctx, s.q(`SELECT `+entCols+` FROM entitlements WHERE purchase_id = ?`), purchaseID))
+	return scanEnt(s.queryRow(ctx, nil, (`SELECT ` + entCols + ` FROM entitlements WHERE purchase_id = ?`), purchaseID))
 }
 
 func (s *sqlStore) Entitlements(ctx context.Context, vehicle string) ([]Entitlement, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+entCols+` FROM entitlements WHERE vehicle = ? ORDER BY created_at, purchase_id`), vehicle)
+	rows, err := s.query(ctx, nil, (`SELECT ` + entCols + ` FROM entitlements WHERE vehicle = ? ORDER BY created_at, purchase_id`), vehicle)
 	if err != nil {
 		return nil, err
 	}
@@ -513,7 +580,7 @@ func scanSub(r interface{ Scan(...any) error }) (Subscription, error) {
 }
 
 func (s *sqlStore) subs(ctx context.Context, where string, args ...any) ([]Subscription, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+subCols+` FROM subscriptions WHERE `+where), args...)
+	rows, err := s.query(ctx, nil, (`SELECT ` + subCols + ` FROM subscriptions WHERE ` + where), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -530,11 +597,11 @@ func (s *sqlStore) subs(ctx context.Context, where string, args ...any) ([]Subsc
 }
 
 func (s *sqlStore) Subscription(ctx context.Context, id string) (Subscription, error) {
-	return scanSub(s.db.QueryRowContext(ctx, s.q(`SELECT `+subCols+` FROM subscriptions WHERE id = ?`), id))
+	return scanSub(s.queryRow(ctx, nil, (`SELECT ` + subCols + ` FROM subscriptions WHERE id = ?`), id))
 }
 
 func (s *sqlStore) SubscriptionByPurchase(ctx context.Context, purchaseID string) (Subscription, error) {
-	return scanSub(s.db.QueryRowContext(ctx, s.q(`SELECT `+subCols+` FROM subscriptions WHERE purchase_id = ?`), purchaseID))
+	return scanSub(s.queryRow(ctx, nil, (`SELECT ` + subCols + ` FROM subscriptions WHERE purchase_id = ?`), purchaseID))
 }
 
 func (s *sqlStore) Subscriptions(ctx context.Context, vehicle string) ([]Subscription, error) {
@@ -558,7 +625,7 @@ func (s *sqlStore) DueSubscriptions(ctx context.Context, now time.Time, limit in
 
 func (s *sqlStore) Renew(ctx context.Context, subID string, oldEnd, newEnd time.Time, pay Payment) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE subscriptions SET period_end = ?, status = 'active', renewals = renewals + 1, failures = 0, updated_at = ?
+		res, err := s.exec(ctx, tx, (`UPDATE subscriptions SET period_end = ?, status = 'active', renewals = renewals + 1, failures = 0, updated_at = ?
 			WHERE id = ? AND period_end = ? AND status IN ('active', 'past_due') AND cancel_at_period_end = 0`), ms(newEnd), time.Now().UnixMilli(), subID, ms(oldEnd))
 		if err != nil {
 			return err
@@ -566,17 +633,17 @@ func (s *sqlStore) Renew(ctx context.Context, subID string, oldEnd, newEnd time.
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrConflict
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
+		if _, err := s.exec(ctx, tx, (`INSERT INTO payments (id, purchase_id, kind, amount, currency, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`),
 			pay.ID, pay.PurchaseID, pay.Kind, pay.Amount, pay.Currency, ms(pay.CreatedAt)); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, s.q(`UPDATE entitlements SET valid_until = ? WHERE purchase_id = ? AND revoked = 0`), ms(newEnd), pay.PurchaseID)
+		_, err = s.exec(ctx, tx, (`UPDATE entitlements SET valid_until = ? WHERE purchase_id = ? AND revoked = 0`), ms(newEnd), pay.PurchaseID)
 		return err
 	})
 }
 
 func (s *sqlStore) SetSubscriptionState(ctx context.Context, subID string, oldEnd time.Time, status string, failures int) error {
-	res, err := s.db.ExecContext(ctx, s.q(`UPDATE subscriptions SET status = ?, failures = ?, updated_at = ? WHERE id = ? AND period_end = ?`),
+	res, err := s.exec(ctx, nil, (`UPDATE subscriptions SET status = ?, failures = ?, updated_at = ? WHERE id = ? AND period_end = ?`),
 		status, failures, time.Now().UnixMilli(), subID, ms(oldEnd))
 	if err != nil {
 		return err
@@ -588,7 +655,7 @@ func (s *sqlStore) SetSubscriptionState(ctx context.Context, subID string, oldEn
 }
 
 func (s *sqlStore) CancelSubscription(ctx context.Context, subID string) (Subscription, error) {
-	_, err := s.db.ExecContext(ctx, s.q(`UPDATE subscriptions SET cancel_at_period_end = 1, status = CASE WHEN status = 'expired' THEN status ELSE 'canceled' END, updated_at = ? WHERE id = ?`),
+	_, err := s.exec(ctx, nil, (`UPDATE subscriptions SET cancel_at_period_end = 1, status = CASE WHEN status = 'expired' THEN status ELSE 'canceled' END, updated_at = ? WHERE id = ?`),
 		time.Now().UnixMilli(), subID)
 	if err != nil {
 		return Subscription{}, err
