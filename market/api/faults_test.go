@@ -106,7 +106,7 @@ func TestFaults(t *testing.T) {
 		// Chaos: alternate server kills and database restarts until the cars are done.
 		done := make(chan struct{})
 		go func() { wg.Wait(); close(done) }()
-		kills, dbRestarts, terminated := 0, 0, 0
+		kills, dbRestarts, terminated, clusterRestarted := 0, 0, 0, false
 	chaos:
 		for round := 0; ; round++ {
 			select {
@@ -122,7 +122,13 @@ func TestFaults(t *testing.T) {
 				e.restart()
 				kills++
 			case db.Backend == "postgres":
-				terminated += db.Disrupt(t)
+				// One real cluster restart when enabled, backend
+				// terminations otherwise.
+				if !clusterRestarted && db.RestartServer(t) {
+					clusterRestarted = true
+				} else {
+					terminated += db.Disrupt(t)
+				}
 				dbRestarts++
 			default:
 				e.stop()
@@ -141,8 +147,8 @@ func TestFaults(t *testing.T) {
 		}
 		counts := map[int]int64{}
 		statuses.Range(func(k, v any) bool { counts[k.(int)] = v.(*atomic.Int64).Load(); return true })
-		t.Logf("%s: %d server kills, %d database restarts (%d backends terminated), %d retries, responses by status %v",
-			db.Backend, kills, dbRestarts, terminated, retries.Load(), counts)
+		t.Logf("%s: %d server kills, %d database restarts (%d backends terminated, cluster restarted: %v), %d retries, responses by status %v",
+			db.Backend, kills, dbRestarts, terminated, clusterRestarted, retries.Load(), counts)
 		if kills == 0 || dbRestarts == 0 {
 			t.Fatalf("faults not injected: %d kills, %d database restarts", kills, dbRestarts)
 		}

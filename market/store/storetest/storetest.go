@@ -11,7 +11,9 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,4 +119,34 @@ func (d *DB) Disrupt(t testing.TB) int {
 		t.Fatalf("terminate backends: %v", err)
 	}
 	return n
+}
+
+// EnvRestart, when "1", lets RestartServer restart the whole PostgreSQL
+// cluster (pg_ctlcluster … restart, as root or via sudo). It is opt-in
+// because other test packages share the server while `go test ./...` runs.
+const EnvRestart = "FASCIA_TEST_PG_RESTART"
+
+// RestartServer restarts the PostgreSQL cluster serving the tests and
+// reports whether it did (false: not PostgreSQL or not enabled).
+func (d *DB) RestartServer(t testing.TB) bool {
+	t.Helper()
+	if d.admin == nil || os.Getenv(EnvRestart) != "1" {
+		return false
+	}
+	out, err := exec.Command("pg_lsclusters", "--no-header").Output()
+	if err != nil {
+		t.Fatalf("pg_lsclusters: %v", err)
+	}
+	f := strings.Fields(string(out))
+	if len(f) < 2 {
+		t.Fatalf("pg_lsclusters: no cluster in %q", out)
+	}
+	args := []string{"pg_ctlcluster", f[0], f[1], "restart"}
+	if os.Geteuid() != 0 {
+		args = append([]string{"sudo", "-n"}, args...)
+	}
+	if out, err := exec.Command(args[0], args[1:]...).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	return true
 }
