@@ -63,7 +63,10 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	sc, parseErr := script.Parse(opt.File, opt.Source)
 
 	cfg := config.Defaults()
-	cfg.Profile, cfg.Seed, cfg.Path, cfg.Theme = opt.Profile, opt.Seed, "", opt.Theme
+	cfg.Profile, cfg.Seed, cfg.Theme = opt.Profile, opt.Seed, opt.Theme
+	// Settings changed by the script are saved into the report folder.
+	cfg.Path = filepath.Join(opt.Dir, "config.toml")
+	cfg.CAN = "script:" + filepath.Base(opt.File) // the status bar's source name; the feed is not started
 	var d *script.Driver
 	c, err := app.New(&cfg, app.Options{Clock: func() time.Time {
 		if d == nil {
@@ -170,7 +173,10 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	}
 	sc, parseErr := script.Parse(opt.File, opt.Source)
 	cfg := config.Defaults()
-	cfg.Profile, cfg.Seed, cfg.Path, cfg.Theme = opt.Profile, opt.Seed, "", opt.Theme
+	cfg.Profile, cfg.Seed, cfg.Theme = opt.Profile, opt.Seed, opt.Theme
+	// Settings changed by the script are saved into the report folder.
+	cfg.Path = filepath.Join(opt.Dir, "config.toml")
+	cfg.CAN = "script:" + filepath.Base(opt.File) // the status bar's source name; the feed is not started
 	c, err := app.New(&cfg, app.Options{Log: opt.Log})
 	if err != nil {
 		return nil, err
