@@ -141,7 +141,11 @@ func (p *Panel) build() {
 		container.NewHBox(widget.NewLabel("Scenario"), p.scenario, p.play, p.speed), p.clock, p.seek)
 
 	p.list = widget.NewList(func() int { return len(p.ids) },
-		func() fyne.CanvasObject { return widget.NewLabel("Vehicle.Powertrain.CombustionEngine.Speed") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("Powertrain.CombustionEngine.Speed")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			o.(*widget.Label).SetText(strings.TrimPrefix(vss.Get(p.ids[i]).Path, "Vehicle."))
 		})
@@ -176,7 +180,7 @@ func (p *Panel) build() {
 	p.faults = widget.NewLabel("No overrides, no faults")
 	p.faults.Wrapping = fyne.TextWrapWord
 	bus := container.NewVBox(widget.NewLabelWithStyle("Bus", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(p.silence, malformed, clear, releaseAll), p.faults)
+		container.NewGridWithColumns(2, p.silence, malformed, clear, releaseAll), p.faults)
 
 	p.noteEntry = widget.NewEntry()
 	p.noteEntry.SetPlaceHolder("Note at the current time…")
@@ -314,7 +318,7 @@ func (p *Panel) selectSignal(id vss.ID) {
 		sl := widget.NewSlider(lo, hi)
 		sl.Step = step
 		val := widget.NewLabel("")
-		show := func(v float64) { val.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " " + s.Unit) }
+		show := func(v float64) { val.SetText(fmtNum(v) + " " + s.Unit) }
 		sl.SetValue(min(max(cur.Num, lo), hi))
 		show(sl.Value)
 		sl.OnChanged = func(v float64) {
@@ -354,11 +358,14 @@ func (p *Panel) selectSignal(id vss.ID) {
 	row = append(row, widget.NewButton("Clear its faults", func() {
 		p.do(func() error { p.d.ClearFaults(id); return nil }, "cleared faults of "+s.Path)
 	}))
-	p.editor.Objects = []fyne.CanvasObject{control, container.NewHBox(row...)}
+	p.editor.Objects = []fyne.CanvasObject{control, container.NewGridWithColumns(3, row...)}
 	p.editor.Refresh()
 }
 
-func fmtNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// fmtNum shows a number with at most two decimals.
+func fmtNum(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+}
 
 func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
