@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
@@ -148,5 +150,35 @@ func TestScriptDeterministic(t *testing.T) {
 	}
 	if len(logs[0]) == 0 || !bytes.Equal(logs[0], logs[1]) {
 		t.Error("two runs with the same seed sent different frames")
+	}
+}
+
+// TestSimRunToBridge: `fascia sim run --out tcp:` sends the scenario's
+// frames to a socketcand listener.
+func TestSimRunToBridge(t *testing.T) {
+	src, err := can.Open("tcp-listen:127.0.0.1:0?rate=0&queue=100000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	b := src.(*can.BridgeSource)
+	code, out, errs := runCLI(t, "sim", "run", "--scenario", "city", "--duration", "5s", "--out", "tcp:"+b.Addr().String())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var sent int
+	if _, err := fmt.Sscanf(out[strings.Index(out, ": ")+2:], "%d frames", &sent); err != nil || sent < 100 {
+		t.Fatalf("output %q", out)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for b.Stats().Frames < uint64(sent) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st := b.Stats(); st.Frames != uint64(sent) || st.Errors != 0 {
+		t.Errorf("listener %+v, sim sent %d", st, sent)
+	}
+	// socketcan: with no such interface is a clear error, not a hang.
+	if code, _, errs := runCLI(t, "sim", "run", "--duration", "1s", "--out", "socketcan:nosuchcan9"); code != 1 || !strings.Contains(errs, "nosuchcan9") {
+		t.Errorf("socketcan:nosuchcan9: exit %d, %q", code, errs)
 	}
 }
