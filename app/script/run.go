@@ -156,6 +156,9 @@ func (r *Runner) step(st *Step, e *Entry, rep *Report) error {
 			return err
 		}
 		e.Image = name
+		if uniform(img) {
+			e.Detail = "warning: the capture is a single colour; a real window's capture reads back the GL front buffer, which Mesa under Xvfb can leave blank (use --headless for screenshots)"
+		}
 	case "expect":
 		return r.expect(st, e)
 	case "note":
@@ -298,6 +301,25 @@ func summarize(texts []string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// uniform reports whether every pixel of img has the same colour.
+func uniform(img image.Image) bool {
+	b := img.Bounds()
+	if b.Empty() {
+		return true
+	}
+	first := img.At(b.Min.X, b.Min.Y)
+	r0, g0, b0, a0 := first.RGBA()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bb, a := img.At(x, y).RGBA()
+			if r != r0 || g != g0 || bb != b0 || a != a0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // writePNG writes an image to a temporary file renamed into place.
