@@ -3,6 +3,8 @@ package tester
 import (
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,7 +25,28 @@ const DefaultPort = 29536
 type Session struct {
 	Player *script.Player
 	Panel  *Panel
-	sink   *can.BridgeSink
+	// Dir is the session's report folder: run.log (every frame the panel's
+	// car sent, finished on Close) and index.html (the actions and notes,
+	// written by the panel's Save report button and on Close).
+	Dir     string
+	started time.Time
+	sink    *can.BridgeSink
+	rec     can.Sink
+}
+
+// reportDir is a new folder for a session's report under the XDG data
+// directory: ~/.local/share/fascia/tester/YYYYMMDD-HHMMSS.
+func reportDir() (string, error) {
+	base := os.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", err
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	dir := filepath.Join(base, "fascia", "tester", time.Now().Format("20060102-150405"))
+	return dir, os.MkdirAll(dir, 0o755)
 }
 
 // ListenForTester prepares a cockpit configuration for `fascia --tester`:
@@ -65,18 +88,41 @@ func Connect(p *vehicle.Profile, addr, scenario string, seed uint64) (*Session, 
 	if err != nil {
 		return nil, err
 	}
+	dir, err := reportDir()
+	if err != nil {
+		sink.Close()
+		return nil, fmt.Errorf("tester report folder: %w", err)
+	}
+	rec, err := can.Create("candump:" + filepath.Join(dir, LogName))
+	if err != nil {
+		sink.Close()
+		return nil, err
+	}
 	d := script.NewDriver(p, func(f *can.Frame) error {
 		if err := sink.Write(f); err != nil {
+			return err
+		}
+		if err := rec.Write(f); err != nil {
 			return err
 		}
 		return sink.Flush()
 	}, sink)
 	if err := d.Load(scenario, seed); err != nil {
 		sink.Close()
+		rec.Close()
 		return nil, err
 	}
 	pl := script.NewPlayer(d)
-	return &Session{Player: pl, Panel: NewPanel(pl), sink: sink}, nil
+	s := &Session{Player: pl, Panel: NewPanel(pl), Dir: dir, started: time.Now(), sink: sink, rec: rec}
+	s.Panel.OnSave = s.Save
+	return s, nil
+}
+
+// Save writes the session's index.html and returns its path.
+func (s *Session) Save() (string, error) {
+	rep := s.Panel.Report()
+	rep.Log, rep.Started = LogName, s.started
+	return filepath.Join(s.Dir, "index.html"), rep.WriteHTML(s.Dir)
 }
 
 // Window opens the panel in a window of a.
@@ -99,4 +145,6 @@ func (s *Session) Close() {
 	s.Panel.Stop()
 	s.Player.Close()
 	s.sink.Close()
+	s.rec.Close()
+	s.Save()
 }

@@ -39,8 +39,13 @@ type Panel struct {
 	stop chan struct{}
 	wg   sync.WaitGroup
 
+	// OnSave writes the session's report and returns where; nil hides
+	// nothing but the button reports that there is no report to save.
+	OnSave func() (string, error)
+
 	mu    sync.Mutex
 	notes []script.Note
+	log   []script.Entry // the tester's actions, for the report
 	msg   string
 
 	root      fyne.CanvasObject
@@ -185,11 +190,25 @@ func (p *Panel) build() {
 	p.noteEntry = widget.NewEntry()
 	p.noteEntry.SetPlaceHolder("Note at the current time…")
 	addNote := widget.NewButton("Add note", p.addNote)
+	save := widget.NewButton("Save report", func() {
+		p.cmd(func() {
+			if p.OnSave == nil {
+				p.setMsg("error: this session keeps no report")
+				return
+			}
+			path, err := p.OnSave()
+			if err != nil {
+				p.setMsg("error: " + err.Error())
+				return
+			}
+			p.setMsg("report saved: " + path)
+		})
+	})
 	p.noteEntry.OnSubmitted = func(string) { p.addNote() }
 	p.noteList = widget.NewLabel("")
 	p.noteList.Wrapping = fyne.TextWrapWord
 	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewBorder(nil, nil, nil, addNote, p.noteEntry), p.noteList)
+		container.NewBorder(nil, nil, nil, container.NewHBox(addNote, save), p.noteEntry), p.noteList)
 
 	p.status = widget.NewLabel("")
 	right := container.NewVBox(p.sigTitle, p.sigInfo, p.editor, widget.NewSeparator(), bus, widget.NewSeparator(), notes)
@@ -214,11 +233,27 @@ func (p *Panel) do(f func() error, done string) {
 }
 
 func (p *Panel) report(err error, done string) {
+	e := script.Entry{At: p.d.Now(), Text: done, Status: script.StatusOK}
 	if err != nil {
+		e.Status, e.Detail = script.StatusError, err.Error()
 		p.setMsg("error: " + err.Error())
-		return
+	} else {
+		p.setMsg(done)
 	}
-	p.setMsg(done)
+	p.mu.Lock()
+	p.log = append(p.log, e)
+	p.mu.Unlock()
+}
+
+// Report returns the session so far as a report: the tester's actions and
+// notes on the simulated timeline.
+func (p *Panel) Report() *script.Report {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rep := &script.Report{Script: "tester panel", Scenario: p.d.Scenario(), Notes: append([]script.Note(nil), p.notes...),
+		Entries: append([]script.Entry(nil), p.log...)}
+	rep.Frames, _ = p.d.Counts()
+	return rep
 }
 
 func (p *Panel) setMsg(s string) {
@@ -237,6 +272,7 @@ func (p *Panel) addNote() {
 		n := script.Note{At: p.d.Now(), Text: text}
 		p.mu.Lock()
 		p.notes = append(p.notes, n)
+		p.log = append(p.log, script.Entry{At: n.At, Text: "note", Status: script.StatusNote, Detail: text})
 		p.mu.Unlock()
 		p.setMsg("note added at " + clock(n.At))
 	})

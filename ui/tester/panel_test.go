@@ -2,6 +2,8 @@ package tester
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -165,6 +167,22 @@ func TestPanelDrivesTheCarThroughCAN(t *testing.T) {
 	}
 	if !strings.Contains(r.panel.status.Text, "frames sent") {
 		t.Errorf("status %q", r.panel.status.Text)
+	}
+
+	// The session's report: every action and the note, on the timeline.
+	rep := r.panel.Report()
+	if len(rep.Notes) != 1 || len(rep.Entries) < 8 {
+		t.Errorf("report: %d notes, %d entries", len(rep.Notes), len(rep.Entries))
+	}
+	dir := t.TempDir()
+	if err := rep.WriteHTML(dir); err != nil {
+		t.Fatal(err)
+	}
+	html, _ := os.ReadFile(filepath.Join(dir, "index.html"))
+	for _, want := range []string{"needle jumps", "override Vehicle.Speed = 97", "bus silenced", "#FF ("} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report lacks %q", want)
+		}
 	}
 }
 
