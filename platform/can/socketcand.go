@@ -614,6 +614,9 @@ func (s *BridgeSink) Write(f *Frame) error {
 		return fmt.Errorf("%s: closed", s.name)
 	}
 	s.buf = AppendSend(s.buf[:0], f)
+	if s.w.Available() < len(s.buf) {
+		s.conn.SetWriteDeadline(time.Now().Add(sinkTimeout))
+	}
 	if _, err := s.w.Write(s.buf); err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
@@ -624,6 +627,7 @@ func (s *BridgeSink) Write(f *Frame) error {
 func (s *BridgeSink) WriteRaw(text string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.conn.SetWriteDeadline(time.Now().Add(sinkTimeout))
 	if _, err := s.w.WriteString(text); err != nil {
 		return err
 	}
@@ -634,11 +638,16 @@ func (s *BridgeSink) WriteRaw(text string) error {
 func (s *BridgeSink) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.conn.SetWriteDeadline(time.Now().Add(sinkTimeout))
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("%s: %w", s.name, err)
 	}
 	return nil
 }
+
+// sinkTimeout is how long a write may wait for a server that stopped
+// reading before the sink gives up with an error.
+const sinkTimeout = 5 * time.Second
 
 // Close flushes and closes the connection.
 func (s *BridgeSink) Close() error {
@@ -648,6 +657,7 @@ func (s *BridgeSink) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.conn.SetWriteDeadline(time.Now().Add(sinkTimeout))
 	err := s.w.Flush()
 	if cerr := s.conn.Close(); err == nil {
 		err = cerr

@@ -67,6 +67,7 @@ type Panel struct {
 	updating  bool // the panel is setting a control itself: do not act on it
 
 	seekTouched time.Time // when the tester last moved the seek slider
+	values      map[vss.ID]vehicle.Value // what the car sent, as of the last refresh
 }
 
 // NewPanel builds the panel for a player (on the UI goroutine, or
@@ -74,6 +75,7 @@ type Panel struct {
 func NewPanel(p *script.Player) *Panel {
 	pn := &Panel{player: p, d: p.Driver(), cmds: make(chan func(), 64)}
 	pn.ids = pn.d.Mapped()
+	pn.values = pn.read().values // before the player runs, so no wait
 	pn.build()
 	return pn
 }
@@ -112,10 +114,11 @@ func (p *Panel) build() {
 	p.play = widget.NewButton("Play", func() {
 		if p.player.Playing() {
 			p.player.Pause()
+			p.play.SetText("Play")
 		} else {
 			p.player.Play()
+			p.play.SetText("Pause")
 		}
-		p.refresh()
 	})
 	p.speed = widget.NewSelect(Speeds, func(s string) {
 		x, err := strconv.ParseFloat(strings.TrimPrefix(s, "×"), 64)
@@ -322,7 +325,7 @@ func (p *Panel) selectSignal(id vss.ID) {
 	set := func(v vehicle.Value, label string) {
 		p.do(func() error { p.d.Set(id, v); return nil }, "override "+s.Path+" = "+label)
 	}
-	cur, _ := p.d.Value(id)
+	cur := p.values[id] // as of the last refresh: the driver may be busy sending
 	var control fyne.CanvasObject
 	p.updating = true
 	switch {
@@ -418,12 +421,19 @@ type state struct {
 	err        error
 	msg        string
 	notes      []script.Note
+	values     map[vss.ID]vehicle.Value
 }
 
 func (p *Panel) read() state {
 	st := state{scenario: p.d.Scenario(), now: p.d.Now(), total: p.d.Duration(), playing: p.player.Playing(),
 		faults: p.d.Faults(), overrides: p.d.Overrides(), err: p.player.Err()}
 	st.sent, st.drop = p.d.Counts()
+	st.values = make(map[vss.ID]vehicle.Value, len(p.ids))
+	for _, id := range p.ids {
+		if v, ok := p.d.Value(id); ok {
+			st.values[id] = v
+		}
+	}
 	p.mu.Lock()
 	st.msg = p.msg
 	st.notes = append([]script.Note(nil), p.notes...)
@@ -438,6 +448,7 @@ func (p *Panel) refresh() { p.show(p.read()) }
 func (p *Panel) show(st state) {
 	p.updating = true
 	defer func() { p.updating = false }()
+	p.values = st.values
 	if st.scenario != "" && p.scenario.Selected != st.scenario {
 		p.scenario.SetSelected(st.scenario)
 	}

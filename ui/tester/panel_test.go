@@ -206,8 +206,9 @@ func TestPanelGolden(t *testing.T) {
 			if err := r.d.Step(12 * time.Second); err != nil {
 				t.Fatal(err)
 			}
-			r.panel.selectSignal(vss.Speed)
 			r.d.Set(vss.Speed, vehicle.Value{Num: 80})
+			r.panel.refresh()
+			r.panel.selectSignal(vss.Speed)
 			r.d.Freeze(vss.PowertrainCombustionEngineSpeed)
 			id, _ := r.d.MessageID("Vehicle.Chassis.Axle.Row1.Wheel.Left.Tire.Pressure")
 			r.d.Drop(id)
