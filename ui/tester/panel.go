@@ -66,7 +66,7 @@ type Panel struct {
 	silence   *widget.Check
 	updating  bool // the panel is setting a control itself: do not act on it
 
-	seekTouched time.Time // when the tester last moved the seek slider
+	seekTouched time.Time                // when the tester last moved the seek slider
 	values      map[vss.ID]vehicle.Value // what the car sent, as of the last refresh
 }
 
