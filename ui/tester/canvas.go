@@ -40,39 +40,38 @@ var _ script.UI = (*Cockpit)(nil)
 type node struct {
 	obj fyne.CanvasObject
 	pos fyne.Position
-	tap fyne.Tappable // nearest tappable ancestor (or itself), nil if none
-	at  fyne.Position // absolute position of tap
+	tap fyne.Tappable // nearest enabled tappable ancestor (or itself), nil if none
 }
 
 // walk visits the visible objects of the canvas (content, then overlays),
 // in paint order.
 func (c *Cockpit) walk(visit func(n node)) {
-	var rec func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable, at fyne.Position)
-	rec = func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable, at fyne.Position) {
+	var rec func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable)
+	rec = func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		pos := origin.Add(o.Position())
 		if t, ok := o.(fyne.Tappable); ok {
 			if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
-				tap, at = t, pos
+				tap = t
 			}
 		}
-		visit(node{obj: o, pos: pos, tap: tap, at: at})
+		visit(node{obj: o, pos: pos, tap: tap})
 		switch x := o.(type) {
 		case *fyne.Container:
 			for _, ch := range x.Objects {
-				rec(ch, pos, tap, at)
+				rec(ch, pos, tap)
 			}
 		case fyne.Widget:
 			for _, ch := range test.WidgetRenderer(x).Objects() {
-				rec(ch, pos, tap, at)
+				rec(ch, pos, tap)
 			}
 		}
 	}
-	rec(c.Canvas.Content(), fyne.Position{}, nil, fyne.Position{})
+	rec(c.Canvas.Content(), fyne.Position{}, nil)
 	for _, ov := range c.Canvas.Overlays().List() {
-		rec(ov, fyne.Position{}, nil, fyne.Position{})
+		rec(ov, fyne.Position{}, nil)
 	}
 }
 
@@ -82,8 +81,10 @@ func (c *Cockpit) prepare() {
 	}
 }
 
-// TapLabel taps the tappable object showing the text label (exactly, or
-// else ignoring case); the topmost one when several do.
+// TapLabel taps the middle of the text label (matched exactly, or else
+// ignoring case) where it sits inside a tappable object; the topmost when
+// several show it. Like a finger, the tap goes to whatever is on top at that
+// point (the driving lockout's cover, for instance).
 func (c *Cockpit) TapLabel(label string) error {
 	var err error
 	c.do(func() {
@@ -110,7 +111,8 @@ func (c *Cockpit) TapLabel(label string) error {
 			err = fmt.Errorf("tap %q: %w (labels shown: %s)", label, script.ErrNoLabel, list(labels))
 			return
 		}
-		tapAt(c.Canvas, hit.tap, hit.at, hit.pos.Subtract(hit.at).Add(fyne.NewPos(2, 2)))
+		s := hit.obj.Size()
+		err = c.tapPoint(hit.pos.Add(fyne.NewPos(s.Width/2, s.Height/2)))
 	})
 	return err
 }
@@ -148,23 +150,27 @@ var ErrNothingThere = errors.New("nothing there takes the gesture")
 // TapAt taps the topmost tappable object at x,y.
 func (c *Cockpit) TapAt(x, y float32) error {
 	var err error
-	p := fyne.NewPos(x, y)
 	c.do(func() {
 		c.prepare()
-		var hit fyne.Tappable
-		var at fyne.Position
-		c.walk(func(n node) {
-			if t, ok := n.obj.(fyne.Tappable); ok && n.tap == t && inside(n.obj, n.pos, p) {
-				hit, at = t, n.pos
-			}
-		})
-		if hit == nil {
-			err = fmt.Errorf("tap %v,%v: %w", x, y, ErrNothingThere)
-			return
-		}
-		tapAt(c.Canvas, hit, at, p.Subtract(at))
+		err = c.tapPoint(fyne.NewPos(x, y))
 	})
 	return err
+}
+
+// tapPoint taps the topmost tappable object at p; on the UI goroutine.
+func (c *Cockpit) tapPoint(p fyne.Position) error {
+	var hit fyne.Tappable
+	var at fyne.Position
+	c.walk(func(n node) {
+		if t, ok := n.obj.(fyne.Tappable); ok && n.tap == t && inside(n.obj, n.pos, p) {
+			hit, at = t, n.pos
+		}
+	})
+	if hit == nil {
+		return fmt.Errorf("tap %v,%v: %w", p.X, p.Y, ErrNothingThere)
+	}
+	tapAt(c.Canvas, hit, at, p.Subtract(at))
+	return nil
 }
 
 // dragSteps is how many drag events a drag is cut into.
