@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -180,5 +181,18 @@ func TestSimRunToBridge(t *testing.T) {
 	// socketcan: with no such interface is a clear error, not a hang.
 	if code, _, errs := runCLI(t, "sim", "run", "--duration", "1s", "--out", "socketcan:nosuchcan9"); code != 1 || !strings.Contains(errs, "nosuchcan9") {
 		t.Errorf("socketcan:nosuchcan9: exit %d, %q", code, errs)
+	}
+}
+
+func TestTesterCommandErrors(t *testing.T) {
+	if code, _, _ := runCLI(t, "tester"); code != 2 {
+		t.Errorf("no --connect: exit %d, want 2", code)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	if code, _, errs := runCLI(t, "tester", "--connect", addr); code != 1 || !strings.Contains(errs, addr) {
+		t.Errorf("nobody listening: exit %d, %q", code, errs)
 	}
 }

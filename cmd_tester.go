@@ -34,20 +34,20 @@ func cmdTester(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ts, err := tester.Connect(p, *addr, *scenario, *seed)
+	if err != nil {
+		return err
+	}
+	defer ts.Close()
 	cfg := config.Defaults()
 	a, _, closeDriver, err := newFyneApp(&cfg)
 	if err != nil {
 		return err
 	}
 	defer closeDriver()
-	ts, err := tester.Connect(p, *addr, *scenario, *seed)
-	if err != nil {
-		return err
-	}
-	defer ts.Close()
 	w := ts.Window(a)
 	ts.Start()
-	fmt.Fprintf(stdout, "driving the cockpit at %s with %s\n", *addr, *scenario)
+	fmt.Fprintf(stdout, "driving the cockpit at %s with %s; report in %s\n", *addr, *scenario, ts.Dir)
 	w.ShowAndRun()
 	return nil
 }
