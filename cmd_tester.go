@@ -46,6 +46,7 @@ func cmdTester(args []string, stdout, stderr io.Writer) error {
 	}
 	defer closeDriver()
 	w := ts.Window(a)
+	a.Lifecycle().SetOnStopped(ts.Stop)
 	ts.Start()
 	fmt.Fprintf(stdout, "driving the cockpit at %s with %s; report in %s\n", *addr, *scenario, ts.Dir)
 	w.ShowAndRun()

@@ -103,6 +103,8 @@ func runCockpit(args []string, stderr io.Writer) int {
 			return 1
 		}
 		defer ts.Close()
+		// The panel's goroutines post to the UI; stop them before it ends.
+		a.Lifecycle().SetOnStopped(func() { ts.Stop(); shell.Stop() })
 		ts.Window(a).Show()
 		ts.Start()
 	}

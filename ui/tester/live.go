@@ -140,6 +140,10 @@ func (s *Session) Start() {
 	s.Panel.Start()
 }
 
+// Stop ends the panel's goroutines, which post to the UI goroutine: call
+// it before the app's event loop ends (from its OnStopped).
+func (s *Session) Stop() { s.Panel.Stop() }
+
 // Close stops the panel and the player and closes the connection.
 func (s *Session) Close() {
 	s.Panel.Stop()
