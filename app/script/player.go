@@ -1,9 +1,27 @@
 package script
 
 import (
+	"io/fs"
+	"sort"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/fascia-hmi/fascia/assets"
 )
+
+// Scenarios lists the embedded scenarios by name.
+func Scenarios() []string {
+	var out []string
+	entries, _ := fs.ReadDir(assets.FS, "scenarios")
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".toml"); ok {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Speed limits of the Player.
 const (

@@ -2,7 +2,6 @@ package tester
 
 import (
 	"fmt"
-	"io/fs"
 	"math"
 	"sort"
 	"strconv"
@@ -17,7 +16,6 @@ import (
 	"github.com/fascia-hmi/fascia/app/script"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
-	"github.com/fascia-hmi/fascia/assets"
 )
 
 // Speeds offered by the player.
@@ -90,21 +88,8 @@ func (p *Panel) Notes() []script.Note {
 	return append([]script.Note(nil), p.notes...)
 }
 
-// Scenarios lists the embedded scenarios.
-func Scenarios() []string {
-	var out []string
-	entries, _ := fs.ReadDir(assets.FS, "scenarios")
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".toml"); ok {
-			out = append(out, n)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 func (p *Panel) build() {
-	p.scenario = widget.NewSelect(Scenarios(), func(name string) {
+	p.scenario = widget.NewSelect(script.Scenarios(), func(name string) {
 		if p.updating {
 			return
 		}
