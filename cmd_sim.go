@@ -15,11 +15,11 @@ import (
 
 func cmdSim(args []string, out io.Writer) error {
 	if len(args) == 0 || args[0] != "run" {
-		return exitCode{2, "sim: usage: fascia sim run --scenario NAME --out candump:FILE|socketcan:IFACE [--realtime] [--seed N] [--duration D]"}
+		return exitCode{2, "sim: usage: fascia sim run --scenario NAME --out candump:FILE|socketcan:IFACE|tcp:HOST:PORT [--realtime] [--seed N] [--duration D]"}
 	}
 	fs := newFlags("sim run")
 	scenario := fs.String("scenario", "city", "scenario name (embedded) or .toml file")
-	dst := fs.String("out", "", "candump:FILE or socketcan:IFACE")
+	dst := fs.String("out", "", "candump:FILE, socketcan:IFACE, or tcp:HOST:PORT (a socketcand server, e.g. a cockpit with --can tcp-listen:HOST:PORT)")
 	realtime := fs.Bool("realtime", false, "emit frames at wall-clock pace (default: as fast as possible)")
 	seed := fs.Uint64("seed", 0, "random seed (0: the scenario's own); the same seed gives the same frames")
 	dur := fs.Duration("duration", 0, "simulated time to run (default: the scenario's duration)")
@@ -28,7 +28,7 @@ func cmdSim(args []string, out io.Writer) error {
 		return err
 	}
 	if *dst == "" {
-		return exitCode{2, "sim run: --out candump:FILE|socketcan:IFACE is required"}
+		return exitCode{2, "sim run: --out candump:FILE|socketcan:IFACE|tcp:HOST:PORT is required"}
 	}
 	p, err := app.LoadProfile(*profile)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/internal/paintprobe"
 	"github.com/fascia-hmi/fascia/ui"
+	"github.com/fascia-hmi/fascia/ui/tester"
 )
 
 // AppID is the cockpit's Fyne application ID (as in FyneApp.toml).
@@ -44,6 +45,13 @@ func runCockpit(args []string, stderr io.Writer) int {
 		return 2
 	}
 	log := newLogger(cfg.LogLevel, cfg.LogFormat, stderr)
+	var testerScenario, testerAddr string
+	if cfg.Tester {
+		if testerScenario, testerAddr, err = tester.ListenForTester(cfg); err != nil {
+			fmt.Fprintln(stderr, "fascia:", err)
+			return 1
+		}
+	}
 	c, err := app.New(cfg, app.Options{Log: log})
 	if err != nil {
 		fmt.Fprintln(stderr, "fascia:", err)
@@ -88,6 +96,18 @@ func runCockpit(args []string, stderr io.Writer) int {
 	afterWindow(w, shell)
 	a.Lifecycle().SetOnStarted(shell.Start)
 	a.Lifecycle().SetOnStopped(shell.Stop)
+	if cfg.Tester {
+		ts, err := tester.Connect(c.Profile, testerAddr, testerScenario, cfg.Seed)
+		if err != nil {
+			fmt.Fprintln(stderr, "fascia: tester:", err)
+			return 1
+		}
+		defer ts.Close()
+		// The panel's goroutines post to the UI; stop them before it ends.
+		a.Lifecycle().SetOnStopped(func() { ts.Stop(); shell.Stop() })
+		ts.Window(a).Show()
+		ts.Start()
+	}
 	a.Run()
 	return 0
 }

@@ -41,6 +41,8 @@ type Config struct {
 	LogLevel   string  `toml:"log_level"`
 	LogFormat  string  `toml:"log_format"`
 	Units      Units   `toml:"units"`
+	// Tester opens the tester panel in a second window beside the cockpit.
+	Tester bool `toml:"tester"`
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -130,7 +132,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -147,6 +149,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("units-temperature", c.Units.Temperature, "C or F")
 	fs.String("units-distance", c.Units.Distance, "km or mi")
 	fs.String("exit-after", "0s", "quit this long after the first frame (benchmarks, tests)")
+	fs.Bool("tester", c.Tester, "open the tester panel beside the cockpit (scenario player, overrides, faults)")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -193,6 +196,12 @@ func (c *Config) setKey(name, v string) error {
 		c.Units.Temperature = v
 	case "units-distance":
 		c.Units.Distance = v
+	case "tester":
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		c.Tester = b
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {

@@ -23,6 +23,7 @@ var ErrUnknownScheme = errors.New("unknown CAN scheme")
 //	socketcan:IFACE                      a SocketCAN interface, e.g. socketcan:can0
 //	candump:FILE[?speed=S&loop=1&lenient=1]  a `candump -l` log
 //	trc:FILE[?speed=S&loop=1&lenient=1]      a PCAN-View .trc file
+//	tcp-listen:HOST:PORT[?rate=N&queue=N]    a socketcand-protocol server (see BridgeSource)
 //
 // Logs replay at their recorded pace divided by speed (default 1; "max" or
 // 0: as fast as possible); each frame's Time is the wall clock when it is
@@ -43,6 +44,8 @@ func open(uri string, clk clock) (Source, error) {
 			return nil, err
 		}
 		return NewSocketCANSource(conn, "socketcan:"+path), nil
+	case "tcp-listen":
+		return openBridge(uri, rest)
 	case "candump", "trc":
 		opts, err := parseQuery(uri, query, "speed", "loop", "lenient")
 		if err != nil {
@@ -91,7 +94,7 @@ func open(uri string, clk clock) (Source, error) {
 		}
 		return src, nil
 	}
-	return nil, unknownScheme(uri, scheme, "socketcan:IFACE, candump:FILE, trc:FILE")
+	return nil, unknownScheme(uri, scheme, "socketcan:IFACE, candump:FILE, trc:FILE, tcp-listen:HOST:PORT")
 }
 
 func unknownScheme(uri, scheme, known string) error {
@@ -156,6 +159,7 @@ func parseFlag(uri, name, s string) (bool, error) {
 //	candump:FILE[?iface=can0]  a `candump -l` log, written to a temporary
 //	                           file renamed to FILE by Close
 //	socketcan:IFACE            a SocketCAN interface (classic CAN only)
+//	tcp:HOST:PORT[?bus=can0]   a socketcand-protocol server (see BridgeSink)
 //
 // Other schemes wrap ErrUnknownScheme.
 func Create(uri string) (Sink, error) {
@@ -184,10 +188,12 @@ func Create(uri string) (Sink, error) {
 			return nil, fmt.Errorf("%s: no file name", uri)
 		}
 		return createLog(path, iface)
+	case "tcp":
+		return createBridge(uri, rest)
 	case "trc":
 		return nil, fmt.Errorf("%s: writing .trc files is not supported; record with candump:FILE", uri)
 	}
-	return nil, unknownScheme(uri, scheme, "socketcan:IFACE, candump:FILE")
+	return nil, unknownScheme(uri, scheme, "socketcan:IFACE, candump:FILE, tcp:HOST:PORT")
 }
 
 // logSink writes a candump log to a temporary file and renames it into
