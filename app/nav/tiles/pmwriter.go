@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 )
 
 // pmMaxRootSize is the spec's limit on header + root directory.
@@ -26,6 +27,12 @@ const pmMaxRootSize = 16384
 // edits; zooms come from the tiles. The file appears atomically (temporary
 // file + rename).
 func WritePMTiles(ctx context.Context, path string, src Source, m Meta) error {
+	return writePMTiles(ctx, path, src, m, pmMaxRootSize)
+}
+
+// writePMTiles is WritePMTiles with the root size limit as a parameter (the
+// tests lower it to exercise leaf directories).
+func writePMTiles(ctx context.Context, path string, src Source, m Meta, maxRoot int) error {
 	type tile struct {
 		id   uint64
 		data []byte
@@ -71,7 +78,7 @@ func WritePMTiles(ctx context.Context, path string, src Source, m Meta) error {
 		es = append(es, entry{TileID: t.id, Offset: loc[0], Length: loc[1], RunLength: 1})
 	}
 
-	root, leaves, err := buildDirectories(es)
+	root, leaves, err := buildDirectories(es, maxRoot)
 	if err != nil {
 		return err
 	}
@@ -184,15 +191,15 @@ func encodeDirectory(es []entry) []byte {
 // buildDirectories returns the gzipped root directory and leaf section.
 // If all entries fit in the root, there are no leaves; otherwise entries
 // are split into leaves of growing size until the root fits.
-func buildDirectories(es []entry) (root, leaves []byte, err error) {
+func buildDirectories(es []entry, maxRoot int) (root, leaves []byte, err error) {
 	root, err = gzipBytes(encodeDirectory(es))
 	if err != nil {
 		return nil, nil, err
 	}
-	if pmHeaderSize+len(root) <= pmMaxRootSize {
+	if pmHeaderSize+len(root) <= maxRoot {
 		return root, nil, nil
 	}
-	for size := 4096; ; size *= 2 {
+	for size := 256; ; size *= 2 {
 		var rootEs []entry
 		var lb bytes.Buffer
 		for i := 0; i < len(es); i += size {
@@ -208,18 +215,26 @@ func buildDirectories(es []entry) (root, leaves []byte, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if pmHeaderSize+len(root) <= pmMaxRootSize {
+		if pmHeaderSize+len(root) <= maxRoot {
 			return root, lb.Bytes(), nil
+		}
+		if len(rootEs) == 1 {
+			return nil, nil, fmt.Errorf("tiles: a one-entry root directory exceeds %d bytes", maxRoot)
 		}
 	}
 }
 
+// gzipPool holds gzip writers: a new one allocates about 1 MB.
+var gzipPool = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return w
+}}
+
 func gzipBytes(b []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, err
-	}
+	w := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(w)
+	w.Reset(&buf)
 	if _, err := w.Write(b); err != nil {
 		return nil, err
 	}
