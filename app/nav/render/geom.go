@@ -1,8 +1,10 @@
 package render
 
 import (
+	"encoding/binary"
 	"image"
 	"image/color"
+	"image/draw"
 	"math"
 
 	"golang.org/x/image/vector"
@@ -42,7 +44,11 @@ type pathBuf struct {
 	xy   []float32 // x,y pairs
 	ends []int     // end (in points) of each ring
 	bb   rect
+	rb   []rect // bounding box of each ring
+	rbb  rect   // of the ring being added
 	ras  *vector.Rasterizer
+	mask image.Alpha
+	bins [][]int32
 }
 
 func newPathBuf() *pathBuf { return &pathBuf{ras: vector.NewRasterizer(0, 0)} }
@@ -50,13 +56,16 @@ func newPathBuf() *pathBuf { return &pathBuf{ras: vector.NewRasterizer(0, 0)} }
 func (p *pathBuf) reset() {
 	p.xy = p.xy[:0]
 	p.ends = p.ends[:0]
+	p.rb = p.rb[:0]
 	p.bb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
+	p.rbb = p.bb
 }
 
 func (p *pathBuf) empty() bool { return len(p.ends) == 0 }
 
 func (p *pathBuf) add(q pt) {
 	p.xy = append(p.xy, q.X, q.Y)
+	p.rbb = rect{min(p.rbb.X0, q.X), min(p.rbb.Y0, q.Y), max(p.rbb.X1, q.X), max(p.rbb.Y1, q.Y)}
 	if q.X < p.bb.X0 {
 		p.bb.X0 = q.X
 	}
@@ -77,11 +86,14 @@ func (p *pathBuf) close() {
 	if len(p.ends) > 0 {
 		start = p.ends[len(p.ends)-1]
 	}
+	rb := p.rbb
+	p.rbb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
 	if n-start < 3 {
 		p.xy = p.xy[:start*2]
 		return
 	}
 	p.ends = append(p.ends, n)
+	p.rb = append(p.rb, rb)
 }
 
 // ring adds a closed ring as given.
@@ -114,6 +126,20 @@ func (p *pathBuf) ringNeg(ps []pt) {
 // fill draws the batch onto dst in colour c, rasterizing only the batch's
 // bounding box intersected with clip.
 func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
+	if r := p.rasterize(clip); !r.Empty() {
+		composite(dst, r, p.mask.Pix, r.Dx(), c)
+	}
+}
+
+// blockPx is the block edge of fillSparse.
+const blockPx = 64
+
+// fillSparse is fill for batches of many small rings (strokes): the rings
+// are binned into blockPx squares and only blocks with rings are
+// rasterized, so a sparse batch (say, the motorways) costs its area, not
+// its bounding box's. Rings crossing a block edge go to every block they
+// touch; the rasterizer drops what falls outside a block.
+func (p *pathBuf) fillSparse(dst *image.RGBA, clip image.Rectangle, c color.Color) {
 	if p.empty() {
 		return
 	}
@@ -122,8 +148,90 @@ func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
 	if r.Empty() {
 		return
 	}
+	nx, ny := (r.Dx()+blockPx-1)/blockPx, (r.Dy()+blockPx-1)/blockPx
+	if nx*ny <= 2 {
+		p.fill(dst, clip, c)
+		return
+	}
+	// big rings (landuse polygons) would be re-sent to many blocks: then
+	// one pass over the bounding box is cheaper
+	var area float32
+	for _, b := range p.rb {
+		area += (b.X1 - b.X0 + 1) * (b.Y1 - b.Y0 + 1)
+	}
+	if area > 0.6*float32(r.Dx()*r.Dy()) {
+		p.fill(dst, clip, c)
+		return
+	}
+	if cap(p.bins) < nx*ny {
+		p.bins = make([][]int32, nx*ny)
+	}
+	p.bins = p.bins[:nx*ny]
+	for i := range p.bins {
+		p.bins[i] = p.bins[i][:0]
+	}
+	for i, b := range p.rb {
+		x0 := max(0, int(b.X0)-r.Min.X) / blockPx
+		x1 := min(r.Dx()-1, int(b.X1)-r.Min.X) / blockPx
+		y0 := max(0, int(b.Y0)-r.Min.Y) / blockPx
+		y1 := min(r.Dy()-1, int(b.Y1)-r.Min.Y) / blockPx
+		for by := y0; by <= y1; by++ {
+			for bx := x0; bx <= x1; bx++ {
+				p.bins[by*nx+bx] = append(p.bins[by*nx+bx], int32(i))
+			}
+		}
+	}
+	for by := 0; by < ny; by++ {
+		for bx := 0; bx < nx; bx++ {
+			rings := p.bins[by*nx+bx]
+			if len(rings) == 0 {
+				continue
+			}
+			br := image.Rect(r.Min.X+bx*blockPx, r.Min.Y+by*blockPx, r.Min.X+(bx+1)*blockPx, r.Min.Y+(by+1)*blockPx).Intersect(r)
+			ox, oy := float32(br.Min.X), float32(br.Min.Y)
+			w, h := br.Dx(), br.Dy()
+			p.ras.Reset(w, h)
+			for _, ri := range rings {
+				start := 0
+				if ri > 0 {
+					start = p.ends[ri-1]
+				}
+				end := p.ends[ri]
+				p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
+				for i := start + 1; i < end; i++ {
+					p.ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
+				}
+				p.ras.ClosePath()
+			}
+			p.rasterToMask(w, h)
+			composite(dst, br, p.mask.Pix, w, c)
+		}
+	}
+}
+
+func (p *pathBuf) rasterToMask(w, h int) {
+	if cap(p.mask.Pix) < w*h {
+		p.mask.Pix = make([]uint8, w*h)
+	}
+	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:w*h], w, image.Rect(0, 0, w, h)
+	p.ras.DrawOp = draw.Src
+	p.ras.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
+}
+
+// rasterize renders the batch into p.mask and returns the rectangle of
+// the canvas it covers (empty if nothing is visible).
+func (p *pathBuf) rasterize(clip image.Rectangle) image.Rectangle {
+	if p.empty() {
+		return image.Rectangle{}
+	}
+	r := image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
+		int(math.Ceil(float64(p.bb.X1))), int(math.Ceil(float64(p.bb.Y1)))).Intersect(clip)
+	if r.Empty() {
+		return r
+	}
 	ox, oy := float32(r.Min.X), float32(r.Min.Y)
-	p.ras.Reset(r.Dx(), r.Dy())
+	w, h := r.Dx(), r.Dy()
+	p.ras.Reset(w, h)
 	start := 0
 	for _, end := range p.ends {
 		p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
@@ -133,10 +241,147 @@ func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
 		p.ras.ClosePath()
 		start = end
 	}
-	p.ras.Draw(dst, r, image.NewUniform(c), image.Point{})
+	// Accumulate into an alpha mask (x/image/vector's SIMD path), then
+	// composite only where the mask is not zero: vector's own RGBA path
+	// blends every pixel of the box, which dominated the tile time.
+	p.rasterToMask(w, h)
+	return r
 }
 
-// clipPolygon clips a closed ring to r (Sutherland–Hodgman), appending to
+// haloMask accumulates a dilated copy of text masks (the halo behind
+// labels) over a whole canvas.
+type haloMask struct {
+	m   image.Alpha
+	tmp []uint8
+	bb  image.Rectangle
+}
+
+func (h *haloMask) reset(b image.Rectangle) {
+	n := b.Dx() * b.Dy()
+	if cap(h.m.Pix) < n {
+		h.m.Pix = make([]uint8, n)
+	}
+	h.m.Pix, h.m.Stride, h.m.Rect = h.m.Pix[:n], b.Dx(), b
+	clear(h.m.Pix)
+	h.bb = image.Rectangle{}
+}
+
+// dilated adds mask (covering r) grown by rad pixels: a separable max
+// filter, horizontal into a scratch buffer, then vertical.
+func (h *haloMask) dilated(mask *image.Alpha, r image.Rectangle, rad int) {
+	w, hh := r.Dx(), r.Dy()
+	g := r.Inset(-rad).Intersect(h.m.Rect)
+	if g.Empty() {
+		return
+	}
+	gw, gh := g.Dx(), g.Dy()
+	if cap(h.tmp) < gw*gh {
+		h.tmp = make([]uint8, gw*gh)
+	}
+	t := h.tmp[:gw*gh]
+	clear(t)
+	// horizontal: t[y][x] = max mask[y][x-rad..x+rad] for rows of r
+	for y := 0; y < hh; y++ {
+		ty := r.Min.Y + y - g.Min.Y
+		if ty < 0 || ty >= gh {
+			continue
+		}
+		row := mask.Pix[y*w : y*w+w]
+		out := t[ty*gw : ty*gw+gw]
+		for x, v := range row {
+			if v == 0 {
+				continue
+			}
+			gx := r.Min.X + x - g.Min.X
+			for d := max(0, gx-rad); d <= min(gw-1, gx+rad); d++ {
+				if out[d] < v {
+					out[d] = v
+				}
+			}
+		}
+	}
+	// vertical into the halo mask
+	for ty := 0; ty < gh; ty++ {
+		in := t[ty*gw : ty*gw+gw]
+		for x, v := range in {
+			if v == 0 {
+				continue
+			}
+			for d := max(0, ty-rad); d <= min(gh-1, ty+rad); d++ {
+				o := h.m.PixOffset(g.Min.X+x, g.Min.Y+d)
+				if h.m.Pix[o] < v {
+					h.m.Pix[o] = v
+				}
+			}
+		}
+	}
+	h.bb = h.bb.Union(g)
+}
+
+// draw composites the halo in colour c.
+func (h *haloMask) draw(dst *image.RGBA, c color.Color) {
+	if h.bb.Empty() {
+		return
+	}
+	sub := h.m.SubImage(h.bb).(*image.Alpha)
+	// composite wants a packed mask: copy rows of the box
+	w := h.bb.Dx()
+	buf := make([]uint8, w*h.bb.Dy())
+	for y := 0; y < h.bb.Dy(); y++ {
+		copy(buf[y*w:], sub.Pix[y*sub.Stride:y*sub.Stride+w])
+	}
+	composite(dst, h.bb, buf, w, c)
+}
+
+// composite blends colour c through mask (w bytes a row) onto dst at r,
+// taking empty and (for opaque colours) full runs eight pixels at a time.
+func composite(dst *image.RGBA, r image.Rectangle, mask []uint8, w int, c color.Color) {
+	cr, cg, cb, ca := c.RGBA()
+	opaque := ca == 0xffff
+	c32 := uint32(cr>>8) | uint32(cg>>8)<<8 | uint32(cb>>8)<<16 | uint32(ca>>8)<<24
+	for y := 0; y < r.Dy(); y++ {
+		row := mask[y*w : y*w+w]
+		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
+		pix := dst.Pix[off : off+4*w]
+		for x := 0; x < w; {
+			if x+8 <= w {
+				v := binary.LittleEndian.Uint64(row[x:])
+				if v == 0 {
+					x += 8
+					continue
+				}
+				if v == ^uint64(0) && opaque {
+					p := pix[4*x : 4*x+32]
+					for j := 0; j < 32; j += 4 {
+						binary.LittleEndian.PutUint32(p[j:], c32)
+					}
+					x += 8
+					continue
+				}
+			}
+			m := uint32(row[x])
+			if m == 0 {
+				x++
+				continue
+			}
+			i := 4 * x
+			if m == 0xff && opaque {
+				binary.LittleEndian.PutUint32(pix[i:], c32)
+				x++
+				continue
+			}
+			m *= 0x101
+			a := 0xffff - ca*m/0xffff
+			p := pix[i : i+4]
+			p[0] = uint8((uint32(p[0])*0x101*a + cr*m) / 0xffff >> 8)
+			p[1] = uint8((uint32(p[1])*0x101*a + cg*m) / 0xffff >> 8)
+			p[2] = uint8((uint32(p[2])*0x101*a + cb*m) / 0xffff >> 8)
+			p[3] = uint8((uint32(p[3])*0x101*a + ca*m) / 0xffff >> 8)
+			x++
+		}
+	}
+}
+
 // out[:0]. Orientation is preserved.
 func clipPolygon(in []pt, r rect, out, tmp []pt) ([]pt, []pt) {
 	cur := append(tmp[:0], in...)
@@ -267,11 +512,15 @@ func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
 		n := pt{-dy / l * hw, dx / l * hw}
 		q = [4]pt{{a.X + n.X, a.Y + n.Y}, {b.X + n.X, b.Y + n.Y}, {b.X - n.X, b.Y - n.Y}, {a.X - n.X, a.Y - n.Y}}
 		p.ring(q[:]) // canonical orientation is negative
-		if have && hw > 0.75 {
-			t1 := [3]pt{a, {a.X + prevN.X, a.Y + prevN.Y}, {a.X + n.X, a.Y + n.Y}}
-			t2 := [3]pt{a, {a.X - prevN.X, a.Y - prevN.Y}, {a.X - n.X, a.Y - n.Y}}
-			p.ringNeg(t1[:])
-			p.ringNeg(t2[:])
+		// bevel join where the direction turns more than ~8°
+		// (only on the outer side of the turn: the inner side is covered
+		// by the two quads)
+		if have && hw > 0.75 && (prevN.X*n.X+prevN.Y*n.Y) < 0.99*hw*hw {
+			if prevN.X*n.Y-prevN.Y*n.X > 0 {
+				p.ringNeg([]pt{a, {a.X - prevN.X, a.Y - prevN.Y}, {a.X - n.X, a.Y - n.Y}})
+			} else {
+				p.ringNeg([]pt{a, {a.X + prevN.X, a.Y + prevN.Y}, {a.X + n.X, a.Y + n.Y}})
+			}
 		}
 		prevN, have = n, true
 	}
@@ -293,8 +542,7 @@ func (p *pathBuf) strokeClosed(ps []pt, hw float32, tmp []pt) []pt {
 
 // disc adds a circle of radius rad (negative orientation).
 func (p *pathBuf) disc(c pt, rad float32) {
-	n := int(rad * 2)
-	n = max(8, min(n, 24))
+	n := max(6, min(int(rad*1.2)+4, 20))
 	for i := n - 1; i >= 0; i-- { // negative orientation in y-down space
 		a := 2 * math.Pi * float64(i) / float64(n)
 		p.add(pt{c.X + rad*float32(math.Cos(a)), c.Y + rad*float32(math.Sin(a))})

@@ -37,6 +37,7 @@ type workspace struct {
 	pb, halo   *pathBuf
 	a, b, c, d []pt
 	coll       collision
+	hm         haloMask
 	textBufs   map[color.RGBA]*pathBuf
 	textOrder  []color.RGBA
 }
@@ -48,6 +49,7 @@ var workspaces = sync.Pool{New: func() any {
 var (
 	riverW  = stops{{8, 0.5}, {12, 1}, {14, 2}, {16, 4}, {18, 8}}
 	streamW = stops{{13, 0.4}, {14, 0.8}, {16, 1.5}, {18, 3}}
+	pierW   = stops{{13, 0.8}, {14, 1.5}, {16, 4}, {18, 10}}
 	runwayW = stops{{11, 1}, {14, 4}, {16, 12}, {18, 30}}
 	boundW  = stops{{0, 0.6}, {10, 0.9}, {14, 1.2}, {18, 1.8}}
 )
@@ -63,8 +65,25 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	z := o.zoom
 	sc := float64(o.scale)
 
-	fillBucket := func(b bucket, c color.RGBA) {
+	// Consecutive strokes of one colour share a batch (one rasterizer
+	// pass over their bounding box): that pass, not the edges, is most of
+	// a tile's cost. Polygon fills are never merged with strokes, whose
+	// rings have a fixed orientation.
+	var pendingC color.RGBA
+	pendingStroke := false
+	flush := func() {
+		w.pb.fillSparse(dst, o.clip, pendingC)
 		w.pb.reset()
+	}
+	begin := func(c color.RGBA, stroke bool) {
+		if !stroke || !pendingStroke || c != pendingC {
+			flush()
+		}
+		pendingC, pendingStroke = c, stroke
+	}
+	w.pb.reset()
+	fillBucket := func(b bucket, c color.RGBA) {
+		begin(c, false)
 		pr := cr.inset(-2)
 		for _, l := range ls {
 			for _, r := range l.p.fills[b] {
@@ -80,7 +99,7 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 				}
 			}
 		}
-		w.pb.fill(dst, o.clip, c)
+		flush()
 	}
 	// strokeLines strokes every line of rs (in all layers) with half-width
 	// hw, optionally dashed (on/off in px).
@@ -88,7 +107,7 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 		if hw <= 0.05 {
 			return
 		}
-		w.pb.reset()
+		begin(c, true)
 		pr := cr.inset(-hw - 2)
 		emit := func(run []pt) { w.pb.stroke(run, hw, round) }
 		emitDash := func(run []pt) { w.d = dash(run, on, off, w.d, emit) }
@@ -105,7 +124,6 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 				}
 			}
 		}
-		w.pb.fill(dst, o.clip, c)
 	}
 	px := func(s stops) float32 { return float32(s.at(z) * sc) }
 
@@ -116,6 +134,7 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	strokeLines(func(p *prepared) [][]pt { return p.fills[bStream] }, px(streamW)/2, 0, 0, true, pal.fill[bStream])
 	strokeLines(func(p *prepared) [][]pt { return p.fills[bRiver] }, px(riverW)/2, 0, 0, true, pal.fill[bRiver])
 	fillBucket(bPier, pal.fill[bPier])
+	strokeLines(func(p *prepared) [][]pt { return p.fills[bPierLine] }, px(pierW)/2, 0, 0, false, pal.fill[bPierLine])
 	strokeLines(func(p *prepared) [][]pt { return p.fills[bRunway] }, px(runwayW)/2, 0, 0, false, pal.fill[bRunway])
 	if z >= 12.5 {
 		fillBucket(bBuilding, pal.fill[bBuilding])
@@ -185,18 +204,32 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	}
 	strokeLines(func(p *prepared) [][]pt { return p.fills[bBoundary] }, px(boundW)/2, 6*o.scale, 3*o.scale, false, pal.fill[bBoundary])
 
+	flush()
 	if o.labels != labelsOff {
 		placeLabels(dst, ls, o, w)
 	}
 }
 
+// transform maps in to pixels, dropping points closer than simplifyPx to
+// the previous kept one (the last point is always kept): at tile zooms a
+// feature has several vertices per pixel, and every edge costs the
+// rasterizer.
 func transform(out, in []pt, m affine) []pt {
 	out = out[:0]
-	for _, q := range in {
-		out = append(out, m.apply(q))
+	for i, q := range in {
+		p := m.apply(q)
+		if n := len(out); n > 0 && i < len(in)-1 {
+			d := out[n-1]
+			if dx, dy := p.X-d.X, p.Y-d.Y; dx*dx+dy*dy < simplifyPx*simplifyPx {
+				continue
+			}
+		}
+		out = append(out, p)
 	}
 	return out
 }
+
+const simplifyPx = 0.6
 
 // overlaps reports whether the bounding box of ps meets r.
 func overlaps(ps []pt, r rect) bool {
@@ -345,7 +378,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			}
 			fb := textBuf(o.pal.roadText)
 			for _, g := range glyphs {
-				tmp = g.emit(fb, w.halo, haloW, tmp)
+				tmp = g.emit(fb, nil, 0, tmp)
 			}
 			mid := glyphs[len(glyphs)/2].o
 			roadSeen[lb.text] = append(roadSeen[lb.text], mid)
@@ -381,15 +414,28 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			x := x0
 			for _, r := range lb.text {
 				g := fc.glyph(r)
-				tmp = placedGlyph{g, pt{x, base}, 0, size}.emit(fb, w.halo, haloW, tmp)
+				tmp = placedGlyph{g, pt{x, base}, 0, size}.emit(fb, nil, 0, tmp)
 				x += g.adv * size / glyphPPEM
 			}
 		}
 	}
 	drawIcons(dst, o, icons, w)
-	w.halo.fill(dst, o.clip, o.pal.halo)
-	for _, c := range w.textOrder {
-		w.textBufs[c].fill(dst, o.clip, c)
+	// Text: rasterize each colour's glyphs to a mask, grow the masks into
+	// one halo mask, draw the halo, then the text over it.
+	w.hm.reset(o.clip)
+	rad := max(1, int(haloW+0.5))
+	rects := make([]image.Rectangle, len(w.textOrder))
+	for i, c := range w.textOrder {
+		tb := w.textBufs[c]
+		if rects[i] = tb.rasterize(o.clip); !rects[i].Empty() {
+			w.hm.dilated(&tb.mask, rects[i], rad)
+		}
+	}
+	w.hm.draw(dst, o.pal.halo)
+	for i, c := range w.textOrder {
+		if r := rects[i]; !r.Empty() {
+			composite(dst, r, w.textBufs[c].mask.Pix, r.Dx(), c)
+		}
 	}
 }
 

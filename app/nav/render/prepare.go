@@ -227,11 +227,18 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 		if m, _ := num(props, "maritime"); m == 1 {
 			return // coastline-parallel sea borders only clutter a land map
 		}
+		if lv, ok := num(props, "admin_level"); ok && lv > 8 {
+			return // city quarters: clutter at every zoom of a car map
+		}
 		p.fills[bBoundary] = append(p.fills[bBoundary], lines(g, k)...)
 	case "transportation":
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
 			p.fills[bPier] = append(p.fills[bPier], polys(g, k)...)
+			return
+		}
+		if class == "pier" {
+			p.fills[bPierLine] = append(p.fills[bPierLine], lines(g, k)...)
 			return
 		}
 		rc, ok := roadClassOf[class]

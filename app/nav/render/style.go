@@ -28,6 +28,7 @@ const (
 	bRiver  // waterway lines: river, canal
 	bStream // waterway lines: stream, ditch, drain
 	bPier   // pier/pedestrian polygons (land colour)
+	bPierLine
 	bRunway // aeroway lines
 	bBuilding
 	bBoundary
@@ -129,15 +130,15 @@ var dayPalette = func() *palette {
 	f[bSand], f[bWetland], f[bRock], f[bPark] = rgb(0xf3e8c6), rgb(0xd3e6da), rgb(0xe2ddd8), rgb(0xcbecc6)
 	f[bPitch], f[bAeroArea], f[bWater], f[bRiver] = rgb(0xb2e2cf), rgb(0xdcdbe4), rgb(0xa6cee0), rgb(0xa6cee0)
 	f[bStream], f[bPier], f[bRunway], f[bBuilding] = rgb(0xa6cee0), rgb(0xf1eee8), rgb(0xc4c3cf), rgb(0xd9d0c8)
-	f[bBoundary] = rgb(0x9b74a8)
+	f[bBoundary], f[bPierLine] = rgb(0x9b74a8), p.bg
 	r, c := &p.road, &p.casing
 	r[rMotorway], c[rMotorway] = rgb(0xe892a2), rgb(0xc2576f)
 	r[rTrunk], c[rTrunk] = rgb(0xf7b39a), rgb(0xc8815f)
 	r[rPrimary], c[rPrimary] = rgb(0xfcd7a1), rgb(0xbf9a58)
 	r[rSecondary], c[rSecondary] = rgb(0xf5f6be), rgb(0xa9ab73)
-	r[rTertiary], c[rTertiary] = rgb(0xffffff), rgb(0xb3aca4)
-	r[rMinor], c[rMinor] = rgb(0xffffff), rgb(0xbfb8b0)
-	r[rService], c[rService] = rgb(0xffffff), rgb(0xc9c2ba)
+	r[rTertiary], c[rTertiary] = rgb(0xffffff), rgb(0xbab3ab)
+	r[rMinor], c[rMinor] = rgb(0xffffff), rgb(0xbab3ab)
+	r[rService], c[rService] = rgb(0xffffff), rgb(0xbab3ab)
 	r[rTrack], c[rTrack] = rgb(0xb08b4f), rgb(0xb08b4f)
 	r[rPath], c[rPath] = rgb(0xe9806f), rgb(0xe9806f)
 	r[rRail], c[rRail] = rgb(0x8a8a8a), rgb(0x8a8a8a)
@@ -164,15 +165,15 @@ var nightPalette = func() *palette {
 	f[bSand], f[bWetland], f[bRock], f[bPark] = rgb(0x2c2a22), rgb(0x1f2b2a), rgb(0x2a2a2b), rgb(0x1d3024)
 	f[bPitch], f[bAeroArea], f[bWater], f[bRiver] = rgb(0x1f332c), rgb(0x27272f), rgb(0x13283a), rgb(0x13283a)
 	f[bStream], f[bPier], f[bRunway], f[bBuilding] = rgb(0x13283a), rgb(0x1d2126), rgb(0x3a3a44), rgb(0x30333a)
-	f[bBoundary] = rgb(0x7c6390)
+	f[bBoundary], f[bPierLine] = rgb(0x7c6390), p.bg
 	r, c := &p.road, &p.casing
 	r[rMotorway], c[rMotorway] = rgb(0xa55a6c), rgb(0x121417)
 	r[rTrunk], c[rTrunk] = rgb(0x9a6a52), rgb(0x121417)
 	r[rPrimary], c[rPrimary] = rgb(0x857052), rgb(0x121417)
 	r[rSecondary], c[rSecondary] = rgb(0x6b6a4f), rgb(0x121417)
 	r[rTertiary], c[rTertiary] = rgb(0x4e535c), rgb(0x121417)
-	r[rMinor], c[rMinor] = rgb(0x464a53), rgb(0x15171a)
-	r[rService], c[rService] = rgb(0x3c4048), rgb(0x15171a)
+	r[rMinor], c[rMinor] = rgb(0x4a4f58), rgb(0x121417)
+	r[rService], c[rService] = rgb(0x40444c), rgb(0x121417)
 	r[rTrack], c[rTrack] = rgb(0x6d5a3d), rgb(0x6d5a3d)
 	r[rPath], c[rPath] = rgb(0x8a5a52), rgb(0x8a5a52)
 	r[rRail], c[rRail] = rgb(0x6a6e76), rgb(0x6a6e76)
