@@ -106,7 +106,8 @@ func TestMVTFixtures(t *testing.T) {
 // anyV1 reports whether the first layer of tile declares version 1.
 func anyV1(tile []byte) bool {
 	var e Error
-	for _, l := range sanitize(tile, &e) {
+	clean, _ := sanitize(tile, &e)
+	for _, l := range clean {
 		layer, err := decodeLayer(l.raw)
 		if err == nil && layer.Version == 1 {
 			return true

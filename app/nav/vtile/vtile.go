@@ -84,7 +84,16 @@ func Decode(data []byte) (layers mvt.Layers, err error) {
 			return nil, fmt.Errorf("vtile: gzip: %w", err)
 		}
 	}
-	for _, l := range sanitize(data, &e) {
+	clean, changed := sanitize(data, &e)
+	if !changed {
+		// The common case: every part valid, one pass of orb over the tile.
+		if layers, err := decodeTile(data); err == nil {
+			return layers, nil
+		}
+		// orb failed on a tile the checks passed: fall back to layer by
+		// layer so that the rest is kept, and report the failing layer.
+	}
+	for _, l := range clean {
 		layer, derr := decodeLayer(l.raw)
 		if derr != nil {
 			e.add("layer %q: %v", l.name, derr)
@@ -96,6 +105,16 @@ func Decode(data []byte) (layers mvt.Layers, err error) {
 		return layers, &e
 	}
 	return layers, nil
+}
+
+// decodeTile runs orb on a whole tile and turns a panic into an error.
+func decodeTile(data []byte) (layers mvt.Layers, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			layers, err = nil, fmt.Errorf("decoder panic: %v", r)
+		}
+	}()
+	return mvt.Unmarshal(data)
 }
 
 func gunzip(data []byte) ([]byte, error) {
@@ -133,21 +152,25 @@ func decodeLayer(raw []byte) (layer *mvt.Layer, err error) {
 	return ls[0], nil
 }
 
-// cleanLayer is a checked layer, re-encoded with only its valid features.
+// cleanLayer is a checked layer: its bytes as they were, or re-encoded
+// with only its valid (or repaired) features if changed.
 type cleanLayer struct {
-	name string
-	raw  []byte
+	name    string
+	raw     []byte
+	changed bool
 }
 
-// sanitize splits a tile into checked, re-encoded layers.
-func sanitize(data []byte, e *Error) []cleanLayer {
-	var out []cleanLayer
+// sanitize splits a tile into checked layers, re-encoded where a part was
+// dropped or repaired. changed reports whether anything was dropped,
+// repaired or reported.
+func sanitize(data []byte, e *Error) (out []cleanLayer, changed bool) {
+	defer func() { changed = changed || e.Count > 0 }()
 	seen := map[string]bool{}
 	for i, off := 0, 0; off < len(data); i++ {
 		num, typ, n := protowire.ConsumeTag(data[off:])
 		if n < 0 {
 			e.add("tile: malformed protobuf at byte %d: %v", off, protowire.ParseError(n))
-			return out
+			return out, true
 		}
 		start := off
 		off += n
@@ -158,13 +181,14 @@ func sanitize(data []byte, e *Error) []cleanLayer {
 			b, n := protowire.ConsumeBytes(data[off:])
 			if n < 0 {
 				e.add("tile: malformed layer %d at byte %d: %v", i, start, protowire.ParseError(n))
-				return out
+				return out, true
 			}
 			off += n
 			l, ok := checkLayer(b, i, e)
 			if !ok {
 				continue
 			}
+			changed = changed || l.changed
 			if seen[l.name] {
 				e.add("layer %d: duplicate layer name %q", i, l.name)
 				continue
@@ -176,11 +200,11 @@ func sanitize(data []byte, e *Error) []cleanLayer {
 		n = protowire.ConsumeFieldValue(num, typ, data[off:])
 		if n < 0 {
 			e.add("tile: malformed field %d at byte %d: %v", num, start, protowire.ParseError(n))
-			return out
+			return out, true
 		}
 		off += n
 	}
-	return out
+	return out, changed
 }
 
 // field is one protobuf field of a message.
@@ -308,6 +332,37 @@ func checkLayer(b []byte, idx int, e *Error) (cleanLayer, bool) {
 	case extent == 0 || extent > 1<<31:
 		return bad("extent %d", extent)
 	}
+	// Check the features; re-encode the layer only if one is dropped or
+	// repaired.
+	var out []byte
+	for i, fb := range features {
+		fixed, keep, reason := checkFeature(fb, len(keys), len(values), version)
+		if reason != "" {
+			e.add("layer %q feature %d: %s", name, i, reason)
+		}
+		if (keep && fixed == nil) && out == nil {
+			continue
+		}
+		if out == nil {
+			out = layerHeader(version, name, extent, keys, values)
+			for _, prev := range features[:i] { // all kept unchanged
+				out = appendFeature(out, prev)
+			}
+		}
+		if fixed != nil {
+			fb = fixed
+		}
+		if keep {
+			out = appendFeature(out, fb)
+		}
+	}
+	if out == nil {
+		return cleanLayer{name: name, raw: b}, true
+	}
+	return cleanLayer{name: name, raw: out, changed: true}, true
+}
+
+func layerHeader(version uint64, name string, extent uint64, keys, values [][]byte) []byte {
 	out := protowire.AppendTag(nil, lVersion, protowire.VarintType)
 	out = protowire.AppendVarint(out, version)
 	out = protowire.AppendTag(out, lName, protowire.BytesType)
@@ -322,35 +377,30 @@ func checkLayer(b []byte, idx int, e *Error) (cleanLayer, bool) {
 		out = protowire.AppendTag(out, lValue, protowire.BytesType)
 		out = protowire.AppendBytes(out, v)
 	}
-	for i, fb := range features {
-		fixed, keep, reason := checkFeature(fb, len(keys), len(values), version)
-		if reason != "" {
-			e.add("layer %q feature %d: %s", name, i, reason)
-		}
-		if fixed != nil {
-			fb = fixed
-		}
-		if keep {
-			out = protowire.AppendTag(out, lFeature, protowire.BytesType)
-			out = protowire.AppendBytes(out, fb)
-		}
-	}
-	return cleanLayer{name: name, raw: out}, true
+	return out
+}
+
+func appendFeature(out, fb []byte) []byte {
+	out = protowire.AppendTag(out, lFeature, protowire.BytesType)
+	return protowire.AppendBytes(out, fb)
 }
 
 // checkValue checks a Value message: exactly one known field, of the right
 // wire type.
 func checkValue(b []byte) error {
-	fs, err := fields(b)
-	if err != nil {
-		return err
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		return fmt.Errorf("malformed protobuf: %v", protowire.ParseError(n))
 	}
-	if len(fs) != 1 {
-		return fmt.Errorf("%d fields, want exactly one", len(fs))
+	m := protowire.ConsumeFieldValue(num, typ, b[n:])
+	if m < 0 {
+		return fmt.Errorf("malformed field %d: %v", num, protowire.ParseError(m))
 	}
-	f := fs[0]
+	if n+m != len(b) {
+		return errors.New("several fields, want exactly one")
+	}
 	var want protowire.Type
-	switch f.num {
+	switch num {
 	case 1:
 		want = protowire.BytesType
 	case 2:
@@ -360,13 +410,15 @@ func checkValue(b []byte) error {
 	case 4, 5, 6, 7:
 		want = protowire.VarintType
 	default:
-		return fmt.Errorf("unknown value field %d", f.num)
+		return fmt.Errorf("unknown value field %d", num)
 	}
-	if f.typ != want {
-		return fmt.Errorf("field %d has wire type %d, want %d", f.num, f.typ, want)
+	if typ != want {
+		return fmt.Errorf("field %d has wire type %d, want %d", num, typ, want)
 	}
-	if f.num == 1 && !utf8.Valid(f.b) {
-		return errors.New("string is not UTF-8")
+	if num == 1 {
+		if s, _ := protowire.ConsumeBytes(b[n:]); !utf8.Valid(s) {
+			return errors.New("string is not UTF-8")
+		}
 	}
 	return nil
 }
@@ -389,11 +441,15 @@ const (
 // checkFeature reports whether the feature is kept, and why not (or why
 // it was repaired). A repaired feature comes back re-encoded in fixed.
 func checkFeature(b []byte, nkeys, nvals int, version uint64) (fixed []byte, keep bool, reason string) {
-	keep, reason, fs, geom := checkFeatureFields(b, nkeys, nvals, version)
+	keep, reason, geom := checkFeatureFields(b, nkeys, nvals, version)
 	if !keep || geom == nil {
 		return nil, keep, reason
 	}
 	// Re-encode with the repaired geometry, other fields unchanged.
+	fs, err := fields(b)
+	if err != nil {
+		return nil, false, err.Error()
+	}
 	for _, f := range fs {
 		if f.num == fGeometry {
 			fixed = protowire.AppendTag(fixed, fGeometry, protowire.BytesType)
@@ -421,88 +477,105 @@ func checkFeature(b []byte, nkeys, nvals int, version uint64) (fixed []byte, kee
 	return fixed, true, reason
 }
 
-// checkFeatureFields checks a feature. A non-nil geom is a repaired
-// geometry command stream to re-encode.
-func checkFeatureFields(b []byte, nkeys, nvals int, version uint64) (keep bool, reason string, fs []field, repaired []uint32) {
-	fs, err := fields(b)
-	if err != nil {
-		return false, err.Error(), nil, nil
-	}
+// checkFeatureFields checks a feature without allocating. A non-nil
+// repaired is a geometry command stream to re-encode.
+func checkFeatureFields(b []byte, nkeys, nvals int, version uint64) (keep bool, reason string, repaired []uint32) {
 	var (
 		hasType, hasGeom, hasTags bool
 		gtype                     uint64
 		geom, tags                []byte
 	)
-	for _, f := range fs {
-		switch f.num {
+	for off := 0; off < len(b); {
+		num, typ, n := protowire.ConsumeTag(b[off:])
+		if n < 0 {
+			return false, fmt.Sprintf("malformed protobuf at byte %d", off), nil
+		}
+		off += n
+		var v uint64
+		var bs []byte
+		switch typ {
+		case protowire.VarintType:
+			v, n = protowire.ConsumeVarint(b[off:])
+		case protowire.BytesType:
+			bs, n = protowire.ConsumeBytes(b[off:])
+		default:
+			n = protowire.ConsumeFieldValue(num, typ, b[off:])
+		}
+		if n < 0 {
+			return false, fmt.Sprintf("malformed field %d at byte %d", num, off), nil
+		}
+		off += n
+		switch num {
 		case fID:
-			if f.typ != protowire.VarintType {
-				return false, "id of the wrong wire type", nil, nil
+			if typ != protowire.VarintType {
+				return false, "id of the wrong wire type", nil
 			}
 		case fType:
-			if f.typ != protowire.VarintType {
-				return false, "geometry type of the wrong wire type", nil, nil
+			if typ != protowire.VarintType {
+				return false, "geometry type of the wrong wire type", nil
 			}
-			hasType, gtype = true, f.val
+			hasType, gtype = true, v
 		case fTags:
-			if f.typ != protowire.BytesType {
-				return false, "tags not packed", nil, nil
+			if typ != protowire.BytesType {
+				return false, "tags not packed", nil
 			}
 			if hasTags {
-				return false, "tags field repeated", nil, nil
+				return false, "tags field repeated", nil
 			}
-			hasTags, tags = true, f.b
+			hasTags, tags = true, bs
 		case fGeometry:
-			if f.typ != protowire.BytesType {
-				return false, "geometry not packed", nil, nil
+			if typ != protowire.BytesType {
+				return false, "geometry not packed", nil
 			}
 			if hasGeom {
-				return false, "geometry field repeated", nil, nil
+				return false, "geometry field repeated", nil
 			}
-			hasGeom, geom = true, f.b
+			hasGeom, geom = true, bs
 		}
 	}
 	switch {
 	case !hasType:
-		return false, "no geometry type", nil, nil
+		return false, "no geometry type", nil
 	case gtype == geomUnknown:
-		return false, "", nil, nil // valid, nothing to draw
+		return false, "", nil // valid, nothing to draw
 	case gtype > geomPolygon:
-		return false, fmt.Sprintf("unknown geometry type %d", gtype), nil, nil
+		return false, fmt.Sprintf("unknown geometry type %d", gtype), nil
 	case !hasGeom:
-		return false, "no geometry", nil, nil
+		return false, "no geometry", nil
 	}
-	tv, err := packed(tags)
+	ntags := 0
+	for off := 0; off < len(tags); ntags++ {
+		v, n := protowire.ConsumeVarint(tags[off:])
+		if n < 0 {
+			return false, fmt.Sprintf("tags: malformed varint at byte %d", off), nil
+		}
+		off += n
+		if ntags%2 == 0 && v >= uint64(nkeys) {
+			return false, fmt.Sprintf("tag key index %d, layer has %d keys", v, nkeys), nil
+		}
+		if ntags%2 == 1 && v >= uint64(nvals) {
+			return false, fmt.Sprintf("tag value index %d, layer has %d values", v, nvals), nil
+		}
+	}
+	if ntags%2 != 0 {
+		return false, fmt.Sprintf("%d tags, an odd number", ntags), nil
+	}
+	repeats, err := checkGeometry(geom, gtype, version)
 	if err != nil {
-		return false, "tags: " + err.Error(), nil, nil
+		return false, "geometry: " + err.Error(), nil
 	}
-	if len(tv)%2 != 0 {
-		return false, fmt.Sprintf("%d tags, an odd number", len(tv)), nil, nil
-	}
-	for i := 0; i < len(tv); i += 2 {
-		if int(tv[i]) >= nkeys {
-			return false, fmt.Sprintf("tag key index %d, layer has %d keys", tv[i], nkeys), nil, nil
+	if repeats > 0 {
+		gv, err := packed(geom)
+		if err != nil {
+			return false, "geometry: " + err.Error(), nil
 		}
-		if int(tv[i+1]) >= nvals {
-			return false, fmt.Sprintf("tag value index %d, layer has %d values", tv[i+1], nvals), nil, nil
+		fixed, n := dropRepeatedPoints(gv)
+		if fixed == nil {
+			return false, fmt.Sprintf("geometry: linestring with %d repeated points and nothing else", n), nil
 		}
+		return true, fmt.Sprintf("geometry: %d repeated linestring points removed", n), fixed
 	}
-	gv, err := packed(geom)
-	if err != nil {
-		return false, "geometry: " + err.Error(), nil, nil
-	}
-	if err := checkGeometry(gv, gtype, version); err != nil {
-		return false, "geometry: " + err.Error(), nil, nil
-	}
-	if gtype == geomLine {
-		if fixed, n := dropRepeatedPoints(gv); n > 0 {
-			if fixed == nil {
-				return false, fmt.Sprintf("geometry: linestring with %d repeated points and nothing else", n), nil, nil
-			}
-			return true, fmt.Sprintf("geometry: %d repeated linestring points removed", n), fs, fixed
-		}
-	}
-	return true, "", fs, nil
+	return true, "", nil
 }
 
 // packed decodes packed uint32 varints.
@@ -522,72 +595,117 @@ func packed(b []byte) ([]uint32, error) {
 	return out, nil
 }
 
-// checkGeometry checks the command stream against the grammar of its type.
-func checkGeometry(g []uint32, gtype, version uint64) error {
+// checkGeometry checks a packed command stream against the grammar of its
+// type, without allocating. For linestrings it counts the LineTo steps of
+// zero length (repeated points).
+func checkGeometry(g []byte, gtype, version uint64) (repeats int, err error) {
+	// Parameters are counted in varints: one byte each with the high bit
+	// clear ends a varint.
+	nv := 0
+	for _, c := range g {
+		if c < 0x80 {
+			nv++
+		}
+	}
 	if len(g) == 0 {
-		return errors.New("empty")
+		return 0, errors.New("empty")
 	}
-	type op struct {
-		id, count uint32
+	if g[len(g)-1] >= 0x80 {
+		return 0, errors.New("truncated varint")
 	}
-	var ops []op
-	for i := 0; i < len(g); {
-		id, count := g[i]&7, g[i]>>3
-		i++
+	const (
+		wantMove = iota // a new part (or the end)
+		wantLine        // LineTo after a MoveTo
+		afterLine       // after a linestring's LineTo: MoveTo, ClosePath (v1) or end
+		wantClose       // polygon: ClosePath after the LineTo
+	)
+	state := wantMove
+	ops, off, used := 0, 0, 0
+	next := func() (uint64, bool) {
+		v, n := protowire.ConsumeVarint(g[off:])
+		if n < 0 || v > 1<<32-1 {
+			return 0, false
+		}
+		off += n
+		used++
+		return v, true
+	}
+	for off < len(g) {
+		c, ok := next()
+		if !ok {
+			return 0, fmt.Errorf("bad varint at byte %d", off)
+		}
+		id, count := c&7, c>>3
 		switch id {
 		case cmdMoveTo, cmdLineTo:
 			if count == 0 {
-				return fmt.Errorf("command %d with count 0", id)
+				return 0, fmt.Errorf("command %d with count 0", id)
 			}
-			if uint64(count)*2 > uint64(len(g)-i) {
-				return fmt.Errorf("command %d with count %d needs %d parameters, %d left", id, count, uint64(count)*2, len(g)-i)
+			if count*2 > uint64(nv-used) {
+				return 0, fmt.Errorf("command %d with count %d needs %d parameters, %d left", id, count, count*2, nv-used)
 			}
-			i += int(count) * 2
-			ops = append(ops, op{id, count})
 		case cmdClosePath:
 			if count != 1 {
-				return fmt.Errorf("ClosePath with count %d (want 1)", count)
+				return 0, fmt.Errorf("ClosePath with count %d (want 1)", count)
 			}
-			ops = append(ops, op{id: id, count: count})
 		default:
-			return fmt.Errorf("unknown command %d", id)
+			return 0, fmt.Errorf("unknown command %d", id)
 		}
-	}
-	switch gtype {
-	case geomPoint:
-		if len(ops) != 1 || ops[0].id != cmdMoveTo {
-			return errors.New("a point must be exactly one MoveTo")
-		}
-	case geomLine:
-		for i := 0; i < len(ops); {
-			if ops[i].id != cmdMoveTo || ops[i].count != 1 {
-				return fmt.Errorf("linestring part at command %d does not start with MoveTo(1)", i)
+		switch gtype {
+		case geomPoint:
+			if ops > 0 || id != cmdMoveTo {
+				return 0, errors.New("a point must be exactly one MoveTo")
 			}
-			if i+1 >= len(ops) || ops[i+1].id != cmdLineTo {
-				return fmt.Errorf("linestring part at command %d has no LineTo", i)
+		case geomLine:
+			switch {
+			case id == cmdMoveTo && count == 1 && (state == wantMove || state == afterLine):
+				state = wantLine
+			case id == cmdLineTo && state == wantLine:
+				state = afterLine
+			case id == cmdClosePath && state == afterLine && version < 2:
+				state = wantMove
+			case id == cmdClosePath && state == afterLine:
+				return 0, errors.New("ClosePath in a linestring")
+			default:
+				return 0, fmt.Errorf("linestring command %d (id %d, count %d) out of order", ops, id, count)
 			}
-			i += 2
-			if i < len(ops) && ops[i].id == cmdClosePath {
-				if version >= 2 {
-					return errors.New("ClosePath in a linestring")
+		case geomPolygon:
+			switch {
+			case id == cmdMoveTo && count == 1 && state == wantMove:
+				state = wantLine
+			case id == cmdLineTo && state == wantLine:
+				if count < 2 {
+					return 0, fmt.Errorf("polygon ring at command %d has %d points (want 3 or more)", ops, count+1)
 				}
-				i++
+				state = wantClose
+			case id == cmdClosePath && state == wantClose:
+				state = wantMove
+			default:
+				return 0, fmt.Errorf("polygon command %d (id %d, count %d) out of order", ops, id, count)
 			}
 		}
-	case geomPolygon:
-		for i := 0; i < len(ops); i += 3 {
-			if ops[i].id != cmdMoveTo || ops[i].count != 1 {
-				return fmt.Errorf("polygon ring at command %d does not start with MoveTo(1)", i)
+		ops++
+		if id == cmdClosePath {
+			continue
+		}
+		for k := uint64(0); k < count; k++ {
+			dx, ok1 := next()
+			dy, ok2 := next()
+			if !ok1 || !ok2 {
+				return 0, fmt.Errorf("bad parameter varint at byte %d", off)
 			}
-			if i+2 >= len(ops) || ops[i+1].id != cmdLineTo || ops[i+2].id != cmdClosePath {
-				return fmt.Errorf("polygon ring at command %d is not MoveTo, LineTo, ClosePath", i)
-			}
-			if ops[i+1].count < 2 {
-				return fmt.Errorf("polygon ring at command %d has %d points (want 3 or more)", i, ops[i+1].count+1)
+			if id == cmdLineTo && gtype == geomLine && dx == 0 && dy == 0 {
+				repeats++
 			}
 		}
 	}
-	return nil
+	switch {
+	case gtype == geomLine && state == wantLine:
+		return 0, errors.New("linestring part without LineTo")
+	case gtype == geomPolygon && state != wantMove:
+		return 0, errors.New("polygon ring not closed")
+	}
+	return repeats, nil
 }
 
 // dropRepeatedPoints removes LineTo steps of zero length from a checked
