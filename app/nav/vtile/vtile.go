@@ -614,10 +614,10 @@ func checkGeometry(g []byte, gtype, version uint64) (repeats int, err error) {
 		return 0, errors.New("truncated varint")
 	}
 	const (
-		wantMove = iota // a new part (or the end)
-		wantLine        // LineTo after a MoveTo
-		afterLine       // after a linestring's LineTo: MoveTo, ClosePath (v1) or end
-		wantClose       // polygon: ClosePath after the LineTo
+		wantMove  = iota // a new part (or the end)
+		wantLine         // LineTo after a MoveTo
+		afterLine        // after a linestring's LineTo: MoveTo, ClosePath (v1) or end
+		wantClose        // polygon: ClosePath after the LineTo
 	)
 	state := wantMove
 	ops, off, used := 0, 0, 0
