@@ -74,6 +74,10 @@ type TileMap struct {
 	OnTapped func()
 	// Now is the clock for follow mode; nil is time.Now.
 	Now func() time.Time
+	// MinMove is the smallest move of the map or the marker, in dp, that
+	// redraws it; 0 means half a dp. A small map moved by a car at the
+	// display rate can use a few dp to redraw less often.
+	MinMove float32
 
 	cx, cy    float64 // centre, normalized Mercator (0..1)
 	zoom      float64
@@ -403,7 +407,11 @@ func (m *TileMap) update() {
 	d := m.drawn
 	rot := m.rotation()
 	px := float64(m.tileSize()) * math.Exp2(m.zoom) // dp per world unit
-	moved := func(a, b float64) bool { return math.Abs(a-b)*px >= 0.5 }
+	minMove := 0.5
+	if m.MinMove > 0 {
+		minMove = float64(m.MinMove)
+	}
+	moved := func(a, b float64) bool { return math.Abs(a-b)*px >= minMove }
 	if d.valid && d.follow == m.follow && d.headingUp == m.headingUp && !moved(d.cx, m.cx) && !moved(d.cy, m.cy) && d.zoom == m.zoom && math.Abs(angleDiff(d.rot, rot)) < 0.5 &&
 		d.hasVehicle == m.hasVehicle && (!m.hasVehicle || !moved(d.vx, m.vx) && !moved(d.vy, m.vy) && math.Abs(angleDiff(d.heading, m.heading)) < 2) {
 		return
@@ -785,6 +793,28 @@ type composer struct {
 	dst     *image.RGBA
 	conv    map[image.Image]*image.RGBA
 	sources []tileSource
+	// asked remembers the ancestors asked for in this frame, so that every
+	// tile of the frame sees the same answer even if a worker finishes one
+	// meanwhile.
+	asked []askedTile
+}
+
+type askedTile struct {
+	id  TileID
+	img image.Image
+	ok  bool
+}
+
+// tile asks p for id once per frame.
+func (c *composer) tile(p TileProvider, id TileID) (image.Image, bool) {
+	for _, a := range c.asked {
+		if a.id == id {
+			return a.img, a.ok
+		}
+	}
+	img, ok := p.Tile(id)
+	c.asked = append(c.asked, askedTile{id, img, ok})
+	return img, ok
 }
 
 // tileSource says where the pixels of one visible tile come from: the tile
@@ -820,7 +850,14 @@ func (c *composer) source(p TileProvider, z, x, y, tilePx int, night bool) tileS
 		return tileSource{}
 	}
 	for k := 0; k <= maxFallback && k <= z; k++ {
-		img, ok := p.Tile(TileID{Z: z - k, X: x >> k, Y: y >> k, Size: tilePx, Night: night})
+		id := TileID{Z: z - k, X: x >> k, Y: y >> k, Size: tilePx, Night: night}
+		var img image.Image
+		var ok bool
+		if k == 0 {
+			img, ok = p.Tile(id)
+		} else {
+			img, ok = c.tile(p, id)
+		}
 		if !ok || img == nil {
 			continue
 		}
@@ -894,6 +931,8 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 		return dst
 	}
 	c.sources = c.sources[:0]
+	clear(c.asked)
+	c.asked = c.asked[:0]
 	for ty := ty0; ty <= ty1; ty++ {
 		for tx := tx0; tx <= tx1; tx++ {
 			if ty < 0 || ty >= n {
