@@ -13,6 +13,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -186,7 +187,7 @@ func decompress(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return readLimited(r, MaxTileSize)
+	return readLimited(r, MaxTileSize, gzipSizeHint(data))
 }
 
 func gunzip(data []byte, limit int64) ([]byte, error) {
@@ -195,18 +196,32 @@ func gunzip(data []byte, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer r.Close()
-	return readLimited(r, limit)
+	return readLimited(r, limit, gzipSizeHint(data))
 }
 
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	out, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
+// gzipSizeHint is the uncompressed size a gzip stream's trailer claims
+// (mod 2^32; only a hint for the buffer, never trusted beyond the limit).
+func gzipSizeHint(data []byte) int64 {
+	if len(data) < 18 || data[0] != 0x1f {
+		return 0
+	}
+	return int64(binary.LittleEndian.Uint32(data[len(data)-4:]))
+}
+
+// readLimited reads r to the end, failing beyond limit bytes; hint sizes
+// the buffer.
+func readLimited(r io.Reader, limit, hint int64) ([]byte, error) {
+	var buf bytes.Buffer
+	if hint > 0 && hint <= limit {
+		buf.Grow(int(hint) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(r, limit+1)); err != nil {
 		return nil, err
 	}
-	if int64(len(out)) > limit {
+	if int64(buf.Len()) > limit {
 		return nil, fmt.Errorf("decompressed size exceeds %d bytes", limit)
 	}
-	return out, nil
+	return buf.Bytes(), nil
 }
 
 // tileJSON is the part of a TileJSON / MBTiles metadata document we read.
