@@ -273,6 +273,13 @@ func (r *Renderer) once(msg string, args ...any) {
 	}
 }
 
+// onceInfo is once at info level, for expected conditions.
+func (r *Renderer) onceInfo(msg string, args ...any) {
+	if _, seen := r.reasons.LoadOrStore(msg, true); !seen {
+		r.log.Info("map: "+msg, args...)
+	}
+}
+
 // prepared returns the decoded tile z/x/y from the cache or the source;
 // nil if the source has none or it cannot be decoded (logged once per
 // reason). Concurrent callers for one tile wait for a single decode.
@@ -342,6 +349,9 @@ func (r *Renderer) load(ctx context.Context, id tileID) *prepared {
 // the nearest ancestor (past the source's maximum zoom, or where the
 // source has no tile). ok is false if no ancestor has data.
 func (r *Renderer) resolve(ctx context.Context, z, x, y int) (p *prepared, id tileID, ok bool) {
+	if !r.covers(z, x, y) {
+		return nil, tileID{}, false
+	}
 	sz, sx, sy := z, x, y
 	for sz > r.meta.MaxZoom {
 		sz, sx, sy = sz-1, sx>>1, sy>>1
@@ -349,7 +359,7 @@ func (r *Renderer) resolve(ctx context.Context, z, x, y int) (p *prepared, id ti
 	for ; sz >= max(0, r.meta.MinZoom); sz, sx, sy = sz-1, sx>>1, sy>>1 {
 		if p := r.prepared(ctx, tileID{sz, sx, sy}); p != nil {
 			if sz < z && z <= r.meta.MaxZoom {
-				r.once("tiles missing from the source: drawing the overzoomed parent", "first", fmt.Sprintf("%d/%d/%d", z, x, y))
+				r.onceInfo("tiles missing from the source: drawing the overzoomed parent", "first", fmt.Sprintf("%d/%d/%d", z, x, y))
 			}
 			return p, tileID{sz, sx, sy}, true
 		}
@@ -358,6 +368,22 @@ func (r *Renderer) resolve(ctx context.Context, z, x, y int) (p *prepared, id ti
 		}
 	}
 	return nil, tileID{}, false
+}
+
+// covers reports whether tile z/x/y meets the source's bounds (a source
+// without bounds covers the world). Outside them even the low-zoom
+// ancestors hold nothing but emptiness, which must not pass for ground.
+func (r *Renderer) covers(z, x, y int) bool {
+	b := r.meta.Bounds
+	if b.Max[0] <= b.Min[0] || b.Max[1] <= b.Min[1] {
+		return true
+	}
+	n := float64(int(1) << z)
+	x0, y0 := mercator(b.Min)
+	x1, y1 := mercator(b.Max) // y1 < y0: north is up
+	tx0, ty0 := float64(x)/n, float64(y)/n
+	tx1, ty1 := float64(x+1)/n, float64(y+1)/n
+	return tx1 >= x0 && tx0 <= x1 && ty1 >= y1 && ty0 <= y0
 }
 
 func pal(night bool) *palette {
@@ -375,7 +401,7 @@ func (r *Renderer) RenderTile(ctx context.Context, k Key) *image.RGBA {
 	}
 	p, id, ok := r.resolve(ctx, k.Z, k.X, k.Y)
 	if !ok {
-		r.once("no data for a tile or any parent: blank tile", "tile", fmt.Sprintf("%d/%d/%d", k.Z, k.X, k.Y))
+		r.onceInfo("no data for a tile or any parent: blank tile", "tile", fmt.Sprintf("%d/%d/%d", k.Z, k.X, k.Y))
 		return r.blank(k)
 	}
 	return rasterTile(p, id, k)
@@ -462,13 +488,25 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 	clampT := func(f float64) int { return max(0, min(n-1, int(math.Floor(f)))) }
 	seen := map[tileID]bool{}
 	var ls []layer
+	nodata := newPathBuf()
+	nodata.reset()
 	for ty := clampT(y0 / tpx); ty <= clampT(y1/tpx); ty++ {
 		for tx := clampT(x0 / tpx); tx <= clampT(x1/tpx); tx++ {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 			p, id, ok := r.resolve(ctx, tz, tx, ty)
-			if !ok || seen[id] {
+			if !ok { // no data here: the no-data tone, as on blank tiles
+				T := ws / float64(n)
+				var q [4]pt
+				for i, c := range [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}} {
+					wx, wy := (float64(tx)+c[0])*T-cx, (float64(ty)+c[1])*T-cy
+					q[i] = pt{float32(cos*wx - sin*wy + float64(v.W)/2), float32(sin*wx + cos*wy + float64(v.H)/2)}
+				}
+				nodata.ringNeg(q[:])
+				continue
+			}
+			if seen[id] {
 				continue
 			}
 			seen[id] = true
@@ -480,6 +518,7 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 			}})
 		}
 	}
+	nodata.fill(img, img.Rect, pl.noData)
 	if len(ls) > 0 {
 		paint(img, ls, paintOpts{zoom: v.Zoom, scale: v.Scale, pal: pl, clip: img.Rect, labels: labelsView})
 	}
@@ -514,34 +553,59 @@ func drawAttribution(img *image.RGBA, scale float32, pl *palette) {
 	tb.fill(img, b, pl.attribution)
 }
 
+// tileGrid is the integer-zoom tile layout of a bearing-0 view.
+type tileGrid struct {
+	z, size        int
+	tpx, cx, cy    float64 // tile edge on screen; screen origin in world px
+	x0, y0, x1, y1 int     // tile range
+}
+
+func gridOf(v View) tileGrid {
+	if v.Scale <= 0 {
+		v.Scale = 1
+	}
+	g := tileGrid{z: max(0, min(MaxZoom, int(math.Round(v.Zoom)))), size: int(math.Round(256 * float64(v.Scale)))}
+	ws := 256 * float64(v.Scale) * math.Pow(2, v.Zoom)
+	mx, my := mercator(v.Center)
+	g.cx, g.cy = mx*ws-float64(v.W)/2, my*ws-float64(v.H)/2
+	n := 1 << g.z
+	g.tpx = ws / float64(n)
+	g.x0, g.x1 = max(0, int(math.Floor(g.cx/g.tpx))), min(n-1, int(math.Floor((g.cx+float64(v.W))/g.tpx)))
+	g.y0, g.y1 = max(0, int(math.Floor(g.cy/g.tpx))), min(n-1, int(math.Floor((g.cy+float64(v.H))/g.tpx)))
+	return g
+}
+
+// ViewKeys lists the tile keys Compose uses for v: the nearest integer
+// zoom, tiles of 256×Scale pixels.
+func ViewKeys(v View) []Key {
+	g := gridOf(v)
+	var ks []Key
+	for ty := g.y0; ty <= g.y1; ty++ {
+		for tx := g.x0; tx <= g.x1; tx++ {
+			ks = append(ks, Key{g.z, tx, ty, g.size, v.Night})
+		}
+	}
+	return ks
+}
+
 // Compose draws view v (bearing 0) onto dst from cached tile rasters at
 // the nearest integer zoom, scaling them for fractional zooms, and
 // schedules the missing ones; it reports whether every tile was cached.
 // It is what a map widget does each frame; it never renders a tile.
 func (r *Renderer) Compose(dst *image.RGBA, v View) bool {
-	if v.Scale <= 0 {
-		v.Scale = 1
-	}
-	z := max(0, min(MaxZoom, int(math.Round(v.Zoom))))
-	size := int(math.Round(256 * float64(v.Scale)))
-	ws := 256 * float64(v.Scale) * math.Pow(2, v.Zoom)
-	mx, my := mercator(v.Center)
-	cx, cy := mx*ws-float64(v.W)/2, my*ws-float64(v.H)/2
-	n := 1 << z
-	tpx := ws / float64(n)
-	pl := pal(v.Night)
-	draw.Draw(dst, dst.Rect, image.NewUniform(pl.bg), image.Point{}, draw.Src)
+	g := gridOf(v)
+	draw.Draw(dst, dst.Rect, image.NewUniform(pal(v.Night).bg), image.Point{}, draw.Src)
 	complete := true
-	for ty := max(0, int(math.Floor(cy/tpx))); ty <= min(n-1, int(math.Floor((cy+float64(v.H))/tpx))); ty++ {
-		for tx := max(0, int(math.Floor(cx/tpx))); tx <= min(n-1, int(math.Floor((cx+float64(v.W))/tpx))); tx++ {
-			img, ok := r.Tile(Key{z, tx, ty, size, v.Night})
+	for ty := g.y0; ty <= g.y1; ty++ {
+		for tx := g.x0; tx <= g.x1; tx++ {
+			img, ok := r.Tile(Key{g.z, tx, ty, g.size, v.Night})
 			if !ok {
 				complete = false
 				continue
 			}
-			x0, y0 := float64(tx)*tpx-cx, float64(ty)*tpx-cy
-			dr := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x0+tpx)), int(math.Round(y0+tpx)))
-			if dr.Dx() == size && dr.Dy() == size {
+			x0, y0 := float64(tx)*g.tpx-g.cx, float64(ty)*g.tpx-g.cy
+			dr := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x0+g.tpx)), int(math.Round(y0+g.tpx)))
+			if dr.Dx() == g.size && dr.Dy() == g.size {
 				draw.Draw(dst, dr, img, image.Point{}, draw.Src)
 			} else {
 				xdraw.ApproxBiLinear.Scale(dst, dr, img, img.Bounds(), draw.Src, nil)
