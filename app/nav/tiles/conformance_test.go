@@ -30,8 +30,7 @@ const (
 // varying order (two runs on this machine differ in 11 of 23 tiles), so
 // "the same content" is the decoded layers with their features as a
 // multiset: geometry type, coordinates and properties. Tiles whose bytes are
-// identical are counted and logged; with --threads 1 tilemaker is
-// byte-for-byte repeatable (scripts/make-map uses that).
+// identical are counted and logged.
 func TestConformance(t *testing.T) {
 	pmPath := filepath.Join(sharedDir, "tiles/monaco.pmtiles")
 	pbf := filepath.Join(sharedDir, "osm/monaco.osm.pbf")
