@@ -22,9 +22,6 @@ func (m affine) apply(p pt) pt {
 	return pt{float32(m.A*x + m.B*y + m.C), float32(m.D*x + m.E*y + m.F)}
 }
 
-// scale returns how many pixels one tile unit spans.
-func (m affine) scale() float64 { return math.Hypot(m.A, m.D) }
-
 // rect is a float clip rectangle in pixels.
 type rect struct{ X0, Y0, X1, Y1 float32 }
 
@@ -41,14 +38,15 @@ func rectOf(b image.Rectangle) rect {
 // their bounding box only: that, not the rasterizer's speed, is what keeps
 // a tile within budget (a Draw touches every pixel of the rasterizer).
 type pathBuf struct {
-	xy   []float32 // x,y pairs
-	ends []int     // end (in points) of each ring
-	bb   rect
-	rb   []rect // bounding box of each ring
-	rbb  rect   // of the ring being added
-	ras  *vector.Rasterizer
-	mask image.Alpha
-	bins [][]int32
+	xy           []float32 // x,y pairs
+	ends         []int     // end (in points) of each ring
+	bb           rect
+	rb           []rect // bounding box of each ring
+	rbb          rect   // of the ring being added
+	ras          *vector.Rasterizer
+	mask         image.Alpha
+	bins         [][]int32
+	norms, verts []pt // stroke scratch
 }
 
 func newPathBuf() *pathBuf { return &pathBuf{ras: vector.NewRasterizer(0, 0)} }
@@ -335,10 +333,13 @@ func (h *haloMask) draw(dst *image.RGBA, c color.Color) {
 
 // composite blends colour c through mask (w bytes a row) onto dst at r,
 // taking empty and (for opaque colours) full runs eight pixels at a time.
+// Partial pixels are blended in 8-bit premultiplied arithmetic with an
+// exact division by 255 done by shifts.
 func composite(dst *image.RGBA, r image.Rectangle, mask []uint8, w int, c color.Color) {
 	cr, cg, cb, ca := c.RGBA()
-	opaque := ca == 0xffff
-	c32 := uint32(cr>>8) | uint32(cg>>8)<<8 | uint32(cb>>8)<<16 | uint32(ca>>8)<<24
+	c0, c1, c2, c3 := cr>>8, cg>>8, cb>>8, ca>>8
+	opaque := c3 == 0xff
+	c32 := c0 | c1<<8 | c2<<16 | c3<<24
 	for y := 0; y < r.Dy(); y++ {
 		row := mask[y*w : y*w+w]
 		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
@@ -364,24 +365,29 @@ func composite(dst *image.RGBA, r image.Rectangle, mask []uint8, w int, c color.
 				x++
 				continue
 			}
-			i := 4 * x
+			p := pix[4*x : 4*x+4]
 			if m == 0xff && opaque {
-				binary.LittleEndian.PutUint32(pix[i:], c32)
+				binary.LittleEndian.PutUint32(p, c32)
 				x++
 				continue
 			}
-			m *= 0x101
-			a := 0xffff - ca*m/0xffff
-			p := pix[i : i+4]
-			p[0] = uint8((uint32(p[0])*0x101*a + cr*m) / 0xffff >> 8)
-			p[1] = uint8((uint32(p[1])*0x101*a + cg*m) / 0xffff >> 8)
-			p[2] = uint8((uint32(p[2])*0x101*a + cb*m) / 0xffff >> 8)
-			p[3] = uint8((uint32(p[3])*0x101*a + ca*m) / 0xffff >> 8)
+			ia := 255 - div255(m*c3) // how much of dst shows through
+			p[0] = uint8(div255(uint32(p[0])*ia + c0*m))
+			p[1] = uint8(div255(uint32(p[1])*ia + c1*m))
+			p[2] = uint8(div255(uint32(p[2])*ia + c2*m))
+			p[3] = uint8(div255(uint32(p[3])*ia + c3*m))
 			x++
 		}
 	}
 }
 
+// div255 is x/255 rounded, for x ≤ 255·255·2.
+func div255(x uint32) uint32 {
+	x += 128
+	return (x + x>>8) >> 8
+}
+
+// clipPolygon clips a closed ring to r (Sutherland–Hodgman), appending to
 // out[:0]. Orientation is preserved.
 func clipPolygon(in []pt, r rect, out, tmp []pt) ([]pt, []pt) {
 	cur := append(tmp[:0], in...)
@@ -495,13 +501,16 @@ func clipLine(in []pt, r rect, run []pt, emit func([]pt)) []pt {
 	return run[:0]
 }
 
-// stroke adds the outline of a polyline of half-width hw: one quad per
-// segment, bevel joins and (when round) round caps. All pieces have the
-// same orientation, so overlaps saturate rather than cancel.
+// stroke adds the outline of a polyline of half-width hw as one ring:
+// the left offsets forward, the right offsets back, with bevel joins, plus
+// round caps (discs) when round. The ring has the same orientation as
+// every other stroke piece, so overlaps saturate rather than cancel; at an
+// inner corner the outline loops back on itself, which the nonzero rule
+// fills, being covered by both adjacent segments (two edges a segment
+// instead of a quad's four plus a join triangle).
 func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
-	var q [4]pt
-	var prevN pt
-	have := false
+	ns := p.norms[:0]
+	vs := p.verts[:0]
 	for i := 0; i+1 < len(ps); i++ {
 		a, b := ps[i], ps[i+1]
 		dx, dy := b.X-a.X, b.Y-a.Y
@@ -509,35 +518,50 @@ func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
 		if l < 1e-3 {
 			continue
 		}
-		n := pt{-dy / l * hw, dx / l * hw}
-		q = [4]pt{{a.X + n.X, a.Y + n.Y}, {b.X + n.X, b.Y + n.Y}, {b.X - n.X, b.Y - n.Y}, {a.X - n.X, a.Y - n.Y}}
-		p.ring(q[:]) // canonical orientation is negative
-		// bevel join where the direction turns more than ~8°
-		// (only on the outer side of the turn: the inner side is covered
-		// by the two quads)
-		if have && hw > 0.75 && (prevN.X*n.X+prevN.Y*n.Y) < 0.99*hw*hw {
-			if prevN.X*n.Y-prevN.Y*n.X > 0 {
-				p.ringNeg([]pt{a, {a.X - prevN.X, a.Y - prevN.Y}, {a.X - n.X, a.Y - n.Y}})
-			} else {
-				p.ringNeg([]pt{a, {a.X + prevN.X, a.Y + prevN.Y}, {a.X + n.X, a.Y + n.Y}})
+		if len(vs) == 0 {
+			vs = append(vs, a)
+		}
+		vs = append(vs, b)
+		ns = append(ns, pt{-dy / l * hw, dx / l * hw})
+	}
+	p.norms, p.verts = ns, vs
+	if len(ns) == 0 {
+		return
+	}
+	side := func(sgn float32, forward bool) {
+		n := len(ns)
+		for k := 0; k <= n; k++ {
+			i := k
+			if !forward {
+				i = n - k
+			}
+			v := vs[i]
+			switch {
+			case i == 0:
+				p.add(pt{v.X + sgn*ns[0].X, v.Y + sgn*ns[0].Y})
+			case i == n:
+				p.add(pt{v.X + sgn*ns[n-1].X, v.Y + sgn*ns[n-1].Y})
+			default:
+				n0, n1 := ns[i-1], ns[i]
+				if !forward {
+					n0, n1 = n1, n0
+				}
+				if n0.X*n1.X+n0.Y*n1.Y > 0.995*hw*hw { // straight on: one point
+					p.add(pt{v.X + sgn*(n0.X+n1.X)/2, v.Y + sgn*(n0.Y+n1.Y)/2})
+					continue
+				}
+				p.add(pt{v.X + sgn*n0.X, v.Y + sgn*n0.Y})
+				p.add(pt{v.X + sgn*n1.X, v.Y + sgn*n1.Y})
 			}
 		}
-		prevN, have = n, true
 	}
-	if round && have && hw > 1 {
-		p.disc(ps[0], hw)
-		p.disc(ps[len(ps)-1], hw)
+	side(1, true)
+	side(-1, false)
+	p.close()
+	if round && hw > 1 {
+		p.disc(vs[0], hw)
+		p.disc(vs[len(vs)-1], hw)
 	}
-}
-
-// strokeClosed strokes a closed ring.
-func (p *pathBuf) strokeClosed(ps []pt, hw float32, tmp []pt) []pt {
-	tmp = append(append(tmp[:0], ps...), ps[0])
-	if len(ps) > 1 {
-		tmp = append(tmp, ps[1])
-	}
-	p.stroke(tmp, hw, false)
-	return tmp
 }
 
 // disc adds a circle of radius rad (negative orientation).

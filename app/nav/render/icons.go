@@ -62,7 +62,7 @@ func drawIcons(dst *image.RGBA, o paintOpts, icons []iconAt, w *workspace) {
 			size := 11 * u
 			g := faces.bold.glyph('P')
 			adv := g.adv * size / glyphPPEM
-			tmp = placedGlyph{g, pt{ic.c.X - adv/2, ic.c.Y + 0.37*size}, 0, size}.emit(pb, nil, 0, tmp)
+			tmp = placedGlyph{g, pt{ic.c.X - adv/2, ic.c.Y + 0.37*size}, 0, size}.emit(pb, tmp)
 		}
 	}
 	pb.fill(dst, o.clip, o.pal.iconFg)

@@ -34,7 +34,7 @@ type paintOpts struct {
 
 // workspace holds the reusable buffers of one painter goroutine.
 type workspace struct {
-	pb, halo   *pathBuf
+	pb         *pathBuf
 	a, b, c, d []pt
 	coll       collision
 	hm         haloMask
@@ -43,7 +43,7 @@ type workspace struct {
 }
 
 var workspaces = sync.Pool{New: func() any {
-	return &workspace{pb: newPathBuf(), halo: newPathBuf(), textBufs: map[color.RGBA]*pathBuf{}}
+	return &workspace{pb: newPathBuf(), textBufs: map[color.RGBA]*pathBuf{}}
 }}
 
 var (
@@ -304,7 +304,6 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 	for _, c := range w.textOrder {
 		w.textBufs[c].reset()
 	}
-	w.halo.reset()
 	sc := o.scale
 	bound := rectOf(o.clip)
 	if o.labels == labelsInside {
@@ -378,7 +377,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			}
 			fb := textBuf(o.pal.roadText)
 			for _, g := range glyphs {
-				tmp = g.emit(fb, nil, 0, tmp)
+				tmp = g.emit(fb, tmp)
 			}
 			mid := glyphs[len(glyphs)/2].o
 			roadSeen[lb.text] = append(roadSeen[lb.text], mid)
@@ -414,7 +413,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			x := x0
 			for _, r := range lb.text {
 				g := fc.glyph(r)
-				tmp = placedGlyph{g, pt{x, base}, 0, size}.emit(fb, nil, 0, tmp)
+				tmp = placedGlyph{g, pt{x, base}, 0, size}.emit(fb, tmp)
 				x += g.adv * size / glyphPPEM
 			}
 		}

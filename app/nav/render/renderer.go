@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/paulmach/orb"
-	xdraw "golang.org/x/image/draw"
 
 	"github.com/fascia-hmi/fascia/app/nav/tiles"
 	"github.com/fascia-hmi/fascia/app/nav/vtile"
@@ -547,7 +546,7 @@ func drawAttribution(img *image.RGBA, scale float32, pl *palette) {
 	var tmp []pt
 	for _, c := range Attribution {
 		g := fc.glyph(c)
-		tmp = placedGlyph{g, pt{x, float32(b.Max.Y) - pad - 0.22*size}, 0, size}.emit(tb, nil, 0, tmp)
+		tmp = placedGlyph{g, pt{x, float32(b.Max.Y) - pad - 0.22*size}, 0, size}.emit(tb, tmp)
 		x += g.adv * size / glyphPPEM
 	}
 	tb.fill(img, b, pl.attribution)
@@ -589,7 +588,8 @@ func ViewKeys(v View) []Key {
 }
 
 // Compose draws view v (bearing 0) onto dst from cached tile rasters at
-// the nearest integer zoom, scaling them for fractional zooms, and
+// the nearest integer zoom, scaling them for fractional zooms (nearest
+// neighbour: the frame is transient, bilinear costs ~10× more), and
 // schedules the missing ones; it reports whether every tile was cached.
 // It is what a map widget does each frame; it never renders a tile.
 func (r *Renderer) Compose(dst *image.RGBA, v View) bool {
@@ -598,19 +598,42 @@ func (r *Renderer) Compose(dst *image.RGBA, v View) bool {
 	complete := true
 	for ty := g.y0; ty <= g.y1; ty++ {
 		for tx := g.x0; tx <= g.x1; tx++ {
-			img, ok := r.Tile(Key{g.z, tx, ty, g.size, v.Night})
+			im, ok := r.Tile(Key{g.z, tx, ty, g.size, v.Night})
 			if !ok {
 				complete = false
 				continue
 			}
+			img := im.(*image.RGBA)
 			x0, y0 := float64(tx)*g.tpx-g.cx, float64(ty)*g.tpx-g.cy
 			dr := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x0+g.tpx)), int(math.Round(y0+g.tpx)))
 			if dr.Dx() == g.size && dr.Dy() == g.size {
 				draw.Draw(dst, dr, img, image.Point{}, draw.Src)
 			} else {
-				xdraw.ApproxBiLinear.Scale(dst, dr, img, img.Bounds(), draw.Src, nil)
+				scaleNearest(dst, dr, img)
 			}
 		}
 	}
 	return complete
+}
+
+// scaleNearest draws src scaled to dr on dst, nearest neighbour, copying
+// whole pixels (x/image/draw's general path is several times slower).
+func scaleNearest(dst *image.RGBA, dr image.Rectangle, src *image.RGBA) {
+	vis := dr.Intersect(dst.Rect)
+	if vis.Empty() {
+		return
+	}
+	sw, sh := src.Rect.Dx(), src.Rect.Dy()
+	xs := make([]int, vis.Dx())
+	for i := range xs {
+		xs[i] = 4 * min(sw-1, (vis.Min.X+i-dr.Min.X)*sw/dr.Dx())
+	}
+	for y := vis.Min.Y; y < vis.Max.Y; y++ {
+		sy := min(sh-1, (y-dr.Min.Y)*sh/dr.Dy())
+		srow := src.Pix[sy*src.Stride:]
+		drow := dst.Pix[dst.PixOffset(vis.Min.X, y):]
+		for i, sx := range xs {
+			*(*[4]byte)(drow[4*i:]) = *(*[4]byte)(srow[sx:])
+		}
+	}
 }

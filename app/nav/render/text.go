@@ -130,9 +130,8 @@ type placedGlyph struct {
 	size  float32
 }
 
-// emit adds the glyph's rings to fill, and their outlines of half-width
-// halo to halo (if not nil).
-func (pg placedGlyph) emit(fill, halo *pathBuf, haloW float32, tmp []pt) []pt {
+// emit adds the glyph's rings, placed, to fill.
+func (pg placedGlyph) emit(fill *pathBuf, tmp []pt) []pt {
 	k := pg.size / glyphPPEM
 	sin, cos := math.Sincos(pg.angle)
 	s, c := float32(sin)*k, float32(cos)*k
@@ -142,12 +141,6 @@ func (pg placedGlyph) emit(fill, halo *pathBuf, haloW float32, tmp []pt) []pt {
 			tmp = append(tmp, pt{pg.o.X + c*q.X - s*q.Y, pg.o.Y + s*q.X + c*q.Y})
 		}
 		fill.ring(tmp)
-		if halo != nil {
-			n := len(tmp)
-			tmp = append(tmp, tmp[0], tmp[1])
-			halo.stroke(tmp, haloW, false)
-			tmp = tmp[:n]
-		}
 	}
 	return tmp
 }
