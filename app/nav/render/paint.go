@@ -19,8 +19,8 @@ type labelMode uint8
 
 const (
 	labelsOff    labelMode = iota
-	labelsInside           // only labels that fit entirely inside the clip rectangle (per-tile rasters)
-	labelsView             // any label that fits the view (a whole view at once)
+	labelsInside           // per-tile rasters: labels from this tile's data that fit entirely inside it
+	labelsView             // a whole view: labels from every tile, kept if they fit inside the view
 )
 
 // paintOpts are the drawing parameters of one canvas.
@@ -301,6 +301,9 @@ type candidate struct {
 // an edge.
 func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 	w.coll.reset()
+	if o.labels == labelsView { // keep clear of the attribution
+		w.coll.insert(attributionRect(o.clip, o.scale))
+	}
 	for _, c := range w.textOrder {
 		w.textBufs[c].reset()
 	}
@@ -346,7 +349,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 		return b
 	}
 	haloW := 1.6 * sc
-	ok := func(b rect) bool { return !w.coll.hits(b) && (o.labels != labelsInside || insideRect(b, bound)) }
+	ok := func(b rect) bool { return insideRect(b, bound) && !w.coll.hits(b) }
 	roadSeen := map[string][]pt{}
 	var icons []iconAt
 	var tmp []pt

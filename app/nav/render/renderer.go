@@ -525,17 +525,25 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 	return img, nil
 }
 
+// attributionRect is where drawAttribution draws in b.
+func attributionRect(b image.Rectangle, scale float32) rect {
+	loadFaces()
+	size := 10 * scale
+	tw := faces.regular.measure(Attribution, size)
+	pad := 3 * scale
+	return rect{float32(b.Max.X) - tw - 2*pad, float32(b.Max.Y) - size - 2*pad, float32(b.Max.X), float32(b.Max.Y)}
+}
+
 // drawAttribution writes the OpenStreetMap credit in the bottom-right
 // corner on a translucent plate.
 func drawAttribution(img *image.RGBA, scale float32, pl *palette) {
 	loadFaces()
 	size := 10 * scale
 	fc := faces.regular
-	tw := fc.measure(Attribution, size)
 	pad := 3 * scale
 	b := img.Bounds()
-	x0 := float32(b.Max.X) - tw - 2*pad
-	y0 := float32(b.Max.Y) - size - 2*pad
+	ar := attributionRect(b, scale)
+	x0, y0 := ar.X0, ar.Y0
 	bg := newPathBuf()
 	bg.reset()
 	bg.ring([]pt{{x0, y0}, {x0, float32(b.Max.Y)}, {float32(b.Max.X), float32(b.Max.Y)}, {float32(b.Max.X), y0}})
