@@ -93,10 +93,9 @@ type TileMap struct {
 	heading    float64
 	hint       string
 
-	drawn     drawnState
-	pending   atomic.Bool
-	redraws   atomic.Uint64
-	composeFn func(w, h int) image.Image
+	drawn   drawnState
+	pending atomic.Bool
+	redraws atomic.Uint64
 }
 
 // drawnState is what the last refresh showed, to skip refreshes that would
@@ -964,6 +963,8 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 	T16 := T << 16
 	for y := 0; y < v.h; y++ {
 		u, vv := rowU, rowV
+		rowU += dudy
+		rowV += dvdy
 		line := pix[y*stride : y*stride+v.w*4]
 		x := 0
 		for x < v.w {
@@ -1042,8 +1043,6 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 			vv += dvdx * int64(end-x)
 			x = end
 		}
-		rowU += dudy
-		rowV += dvdy
 	}
 	return dst
 }
