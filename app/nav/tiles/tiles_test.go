@@ -448,15 +448,12 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	failed := 0
-	Walk(ctx, cp, func(int, int, int, []byte) error { return nil })
-	for _, zz := range []int{z} {
-		_, err := cp.Tile(ctx, zz, x, y)
-		if err != nil && strings.Contains(err.Error(), fmt.Sprintf("tile %d/%d/%d", z, x, y)) {
-			failed++
-		} else {
-			t.Errorf("corrupt tile %d/%d/%d: %v", z, x, y, err)
-		}
+	if _, err := cp.Tile(ctx, z, x, y); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("tile %d/%d/%d", z, x, y)) ||
+		!strings.Contains(err.Error(), "corrupt-tiles.pmtiles") {
+		t.Errorf("corrupt tile %d/%d/%d: %v; want an error naming the file and the tile", z, x, y, err)
+	}
+	if err := Walk(ctx, cp, func(int, int, int, []byte) error { return nil }); err == nil {
+		t.Error("walking corrupt tiles: no error")
 	}
 	cp.Close()
 
