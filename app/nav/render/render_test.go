@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -283,7 +284,7 @@ func TestTileNeverBlocks(t *testing.T) {
 // exceed the bound (checked while it runs and at the end), and the
 // renderer keeps answering.
 func TestPanStorm(t *testing.T) {
-	const limit = 6 << 20
+	const limit = MinCacheBytes
 	r := New(openMonaco(t), Options{Workers: 2, CacheBytes: limit, Log: quietLog()})
 	defer r.Close()
 	var readies atomic.Int64
@@ -440,4 +441,90 @@ func TestCompose(t *testing.T) {
 		t.Fatal("incomplete after every tile was ready")
 	}
 	matchGolden(t, "compose-z15-day.png", dst)
+}
+
+// corrupting is a tile source that hands out chosen tiles of another
+// source damaged; it exists only to write a real broken PMTiles file.
+type corrupting struct {
+	tiles.Source
+	bad map[tileID]func([]byte) []byte
+}
+
+func (c corrupting) Walk(ctx context.Context, fn func(z, x, y int, data []byte) error) error {
+	return tiles.Walk(ctx, c.Source, func(z, x, y int, data []byte) error {
+		if f, ok := c.bad[tileID{z, x, y}]; ok {
+			data = f(data)
+		}
+		return fn(z, x, y, data)
+	})
+}
+
+// TestCorruptTiles renders from a real PMTiles file in which the busiest
+// z14 tile is truncated and its neighbour is junk: the truncated one is
+// drawn in part, the junk one from its parent, each reason is logged once,
+// nothing panics.
+func TestCorruptTiles(t *testing.T) {
+	src := openMonaco(t)
+	east := tileID{busiest.z, busiest.x + 1, busiest.y}
+	path := filepath.Join(t.TempDir(), "broken.pmtiles")
+	err := tiles.WritePMTiles(context.Background(), path, corrupting{src, map[tileID]func([]byte) []byte{
+		busiest: func(b []byte) []byte { return b[:len(b)*2/3] },
+		east:    func([]byte) []byte { return []byte("\x1a\xff\xff\xff\xff\x0fjunk") },
+	}}, src.Meta())
+	if err != nil {
+		t.Fatal(err)
+	}
+	broken, err := tiles.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer broken.Close()
+	var logs syncBuffer
+	r := New(broken, Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	defer r.Close()
+	for i := 0; i < 3; i++ {
+		for _, id := range []tileID{busiest, east} {
+			img := r.RenderTile(context.Background(), Key{id.z, id.x, id.y, 256, false})
+			if img == nil {
+				t.Fatalf("%v: no image", id)
+			}
+		}
+		r.mu.Lock()
+		r.decoded = newLRU[tileID, *prepared](r.decoded.max) // decode again: the reasons must not be logged again
+		r.mu.Unlock()
+	}
+	_, id, ok := r.resolve(context.Background(), east.z, east.x, east.y)
+	if !ok || id.z != 13 {
+		t.Errorf("junk tile resolved to %v %v, want its z13 parent", id, ok)
+	}
+	p := r.prepared(context.Background(), busiest)
+	if p == nil || p.partial == "" || len(p.fills[bBuilding])+len(p.roads[lvGround][rMinor]) == 0 {
+		t.Errorf("truncated tile: want partial drawing with a reason, got %v", p)
+	}
+	out := logs.String()
+	for _, want := range []string{"tile drawn partially", "tile not decodable"} {
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("%q logged %d times:\n%s", want, n, out)
+		}
+	}
+	if s := r.Stats(); s.Panics != 0 {
+		t.Errorf("panics: %+v", s)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

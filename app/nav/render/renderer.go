@@ -10,6 +10,7 @@ import (
 	"math"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -93,8 +94,17 @@ type Renderer struct {
 	st       Stats
 	wg       sync.WaitGroup
 
-	reasons sync.Map // logged reasons, each once
+	reasons  sync.Map // logged reasons, each once
+	nReasons atomic.Int32
+
+	ctx    context.Context // cancelled by Close: stops reads in flight
+	cancel context.CancelFunc
 }
+
+// MinCacheBytes is the smallest cache bound New accepts (smaller values
+// are raised to it): the raster cache must hold a screenful of tiles, or
+// tiles would be rendered, dropped and asked for again every frame.
+const MinCacheBytes = 8 << 20
 
 // maxQueue bounds the queued requests; older ones are dropped first (they
 // are for places the user has panned away from).
@@ -109,6 +119,7 @@ func New(src tiles.Source, opt Options) *Renderer {
 	if opt.CacheBytes <= 0 {
 		opt.CacheBytes = 64 << 20
 	}
+	opt.CacheBytes = max(opt.CacheBytes, MinCacheBytes)
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
@@ -123,6 +134,7 @@ func New(src tiles.Source, opt Options) *Renderer {
 		r.meta.MaxZoom = 14
 	}
 	r.st.Limit = opt.CacheBytes
+	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.cond = sync.NewCond(&r.mu)
 	for i := 0; i < opt.Workers; i++ {
 		r.wg.Add(1)
@@ -215,9 +227,15 @@ func (r *Renderer) worker() {
 		r.mu.Unlock()
 
 		img := r.renderSafe(k)
+		if r.ctx.Err() != nil {
+			return // closed while rendering: the tile may be incomplete
+		}
 
 		r.mu.Lock()
 		stored := img != nil && r.raster.put(k, img, int64(len(img.Pix)))
+		if img != nil && !stored {
+			r.once("tile raster larger than the raster cache: not kept", "tile", fmt.Sprint(k), "bytes", len(img.Pix))
+		}
 		delete(r.pending, k)
 		r.st.Rendered++
 		f := r.onReady
@@ -239,7 +257,7 @@ func (r *Renderer) renderSafe(k Key) (img *image.RGBA) {
 			img = r.blank(k)
 		}
 	}()
-	return r.RenderTile(context.Background(), k)
+	return r.RenderTile(r.ctx, k)
 }
 
 // Stats returns the cache figures.
@@ -254,9 +272,11 @@ func (r *Renderer) Stats() Stats {
 	return s
 }
 
-// Close stops the workers (a tile being rendered is finished first). It
-// does not close the source.
+// Close stops the workers, cancelling source reads in flight. It does not
+// close the source. Tile and Stats keep working on the caches; nothing
+// new is rendered.
 func (r *Renderer) Close() {
+	r.cancel()
 	r.mu.Lock()
 	r.closed = true
 	r.queue = nil
@@ -265,17 +285,28 @@ func (r *Renderer) Close() {
 	r.wg.Wait()
 }
 
+// maxReasons bounds the distinct reasons logged (a file full of broken
+// tiles must not grow the set without limit).
+const maxReasons = 64
+
 // once logs msg at warning level the first time it is seen.
-func (r *Renderer) once(msg string, args ...any) {
-	if _, seen := r.reasons.LoadOrStore(msg, true); !seen {
-		r.log.Warn("map: "+msg, args...)
-	}
-}
+func (r *Renderer) once(msg string, args ...any) { r.logOnce(slog.LevelWarn, msg, args) }
 
 // onceInfo is once at info level, for expected conditions.
-func (r *Renderer) onceInfo(msg string, args ...any) {
+func (r *Renderer) onceInfo(msg string, args ...any) { r.logOnce(slog.LevelInfo, msg, args) }
+
+func (r *Renderer) logOnce(level slog.Level, msg string, args []any) {
+	if _, seen := r.reasons.Load(msg); seen {
+		return
+	}
+	if n := r.nReasons.Add(1); n > maxReasons {
+		if n == maxReasons+1 {
+			r.log.Warn("map: more problems with the tiles; no longer logged")
+		}
+		return
+	}
 	if _, seen := r.reasons.LoadOrStore(msg, true); !seen {
-		r.log.Info("map: "+msg, args...)
+		r.log.Log(context.Background(), level, "map: "+msg, args...)
 	}
 }
 
@@ -324,7 +355,9 @@ func (r *Renderer) load(ctx context.Context, id tileID) *prepared {
 		return nil
 	}
 	if err != nil {
-		r.once("tile source: "+err.Error(), "tile", fmt.Sprintf("%d/%d/%d", id.z, id.x, id.y))
+		if ctx.Err() == nil {
+			r.once("tile source: "+err.Error(), "tile", fmt.Sprintf("%d/%d/%d", id.z, id.x, id.y))
+		}
 		return nil
 	}
 	layers, err := vtile.Decode(data)
