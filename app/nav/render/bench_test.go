@@ -7,7 +7,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -67,6 +66,24 @@ func BenchmarkTileRasterOnly(b *testing.B) {
 	}
 }
 
+// BenchmarkTileRasterNaive is BenchmarkTileRasterOnly with every batch
+// drawn the plain x/image/vector way (rasterizer over the whole canvas,
+// Draw onto the RGBA): the baseline the bounding-box, block-binning and
+// mask-compositing scheme is measured against.
+func BenchmarkTileRasterNaive(b *testing.B) {
+	src := openMonaco(b)
+	data, _ := src.Tile(context.Background(), busiest.z, busiest.x, busiest.y)
+	ls, _ := vtile.Decode(data)
+	p := prepare(ls)
+	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
+	naiveRaster = true
+	defer func() { naiveRaster = false }()
+	defer cpuPerOp(b)()
+	for b.Loop() {
+		rasterTile(p, busiest, k)
+	}
+}
+
 // BenchmarkDecodeOnly: vtile.Decode + prepare.
 func BenchmarkDecodeOnly(b *testing.B) {
 	src := openMonaco(b)
@@ -90,21 +107,6 @@ func BenchmarkRenderView(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// cpuPerOp reports the process CPU time (user+system) per iteration: the
-// machine the figures come from is shared, so wall time alone overstates.
-func cpuPerOp(b *testing.B) func() {
-	t0 := cpuTime()
-	return func() {
-		b.ReportMetric(float64(cpuTime()-t0)/float64(b.N)/1e6, "cpu-ms/op")
-	}
-}
-
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 // coldView renders every tile of v on a fresh renderer (empty caches)

@@ -124,9 +124,35 @@ func (p *pathBuf) ringNeg(ps []pt) {
 // fill draws the batch onto dst in colour c, rasterizing only the batch's
 // bounding box intersected with clip.
 func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
+	if naiveRaster {
+		p.fillNaive(dst, clip, c)
+		return
+	}
 	if r := p.rasterize(clip); !r.Empty() {
 		composite(dst, r, p.mask.Pix, r.Dx(), c)
 	}
+}
+
+// naiveRaster switches every batch to fillNaive; only the benchmark that
+// justifies the rasterizing scheme sets it.
+var naiveRaster bool
+
+// fillNaive is the straightforward use of x/image/vector: the rasterizer
+// spans the whole canvas and draws straight onto it.
+func (p *pathBuf) fillNaive(dst *image.RGBA, clip image.Rectangle, c color.Color) {
+	p.ras.Reset(clip.Dx(), clip.Dy())
+	ox, oy := float32(clip.Min.X), float32(clip.Min.Y)
+	start := 0
+	for _, end := range p.ends {
+		p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
+		for i := start + 1; i < end; i++ {
+			p.ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
+		}
+		p.ras.ClosePath()
+		start = end
+	}
+	p.ras.DrawOp = draw.Over
+	p.ras.Draw(dst, clip, image.NewUniform(c), image.Point{})
 }
 
 // blockPx is the block edge of fillSparse.
@@ -139,6 +165,10 @@ const blockPx = 64
 // touch; the rasterizer drops what falls outside a block.
 func (p *pathBuf) fillSparse(dst *image.RGBA, clip image.Rectangle, c color.Color) {
 	if p.empty() {
+		return
+	}
+	if naiveRaster {
+		p.fillNaive(dst, clip, c)
 		return
 	}
 	r := image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
