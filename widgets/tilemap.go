@@ -711,9 +711,9 @@ func (r *tileMapRenderer) drawArrow(w, h int) image.Image {
 	c := color.NRGBAModel.Convert(r.arrowColor).(color.NRGBA)
 	sin, cos := math.Sincos(r.arrowAngle * math.Pi / 180)
 	rad := math.Min(float64(w), float64(h)) / 2
-	// The chevron in a unit circle, pointing up: tip, right wing, notch,
-	// left wing.
-	shape := [][2]float64{{0, -1}, {0.72, 0.8}, {0, 0.38}, {-0.72, 0.8}}
+	// The chevron inside the unit circle (so that no angle clips it),
+	// pointing up: tip, right wing, notch, left wing.
+	shape := [][2]float64{{0, -1}, {0.62, 0.78}, {0, 0.36}, {-0.62, 0.78}}
 	var pts [4][2]float64
 	for i, p := range shape {
 		pts[i] = [2]float64{float64(w)/2 + rad*(p[0]*cos-p[1]*sin), float64(h)/2 + rad*(p[0]*sin+p[1]*cos)}
