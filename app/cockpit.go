@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/feed"
 	"github.com/fascia-hmi/fascia/app/health"
+	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/assets"
@@ -37,6 +38,7 @@ type Cockpit struct {
 	Decoder *vehicle.Decoder
 	Alerts  *health.Monitor
 	Feed    *feed.Feed
+	Map     *nav.Map // tile source and renderer
 	Version string
 	Log     *slog.Logger
 
@@ -73,6 +75,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		Log:     opt.Log,
 	}
 	c.Feed = feed.New(cfg.CAN, c.OpenSource, dec, store, feed.Options{Record: cfg.Record, Log: opt.Log})
+	c.Map = nav.Open(cfg.Map, cfg.MapCacheMB, opt.Log)
 	return c, nil
 }
 
@@ -145,6 +148,7 @@ func (c *Cockpit) Close() {
 		c.cancel()
 	}
 	c.Feed.Close()
+	c.Map.Close()
 }
 
 // SaveConfig writes the current configuration to its file.

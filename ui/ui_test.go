@@ -252,7 +252,7 @@ func TestShellScreensAndDock(t *testing.T) {
 	c := newCockpit(t, clk)
 	sh, _ := newShell(t, c, fyne.NewSize(1280, 720))
 	names := ui.ScreenNames()
-	if strings.Join(names, ",") != "home,vehicle,settings" {
+	if strings.Join(names, ",") != "home,map,vehicle,settings" {
 		t.Fatalf("screens %v", names)
 	}
 	if sh.Current() != "home" {
@@ -268,7 +268,7 @@ func TestShellScreensAndDock(t *testing.T) {
 	if sh.Current() != "vehicle" || !sh.DockButton("vehicle").Selected() || sh.DockButton("home").Selected() {
 		t.Error("tapping the vehicle target did not switch screens")
 	}
-	if err := sh.Show("radio"); err == nil || !strings.Contains(err.Error(), "home, vehicle, settings") {
+	if err := sh.Show("radio"); err == nil || !strings.Contains(err.Error(), "home, map, vehicle, settings") {
 		t.Errorf("Show(radio) = %v", err)
 	}
 }

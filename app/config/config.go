@@ -42,7 +42,9 @@ type Config struct {
 	LogFormat  string  `toml:"log_format"`
 	Units      Units   `toml:"units"`
 	// Tester opens the tester panel in a second window beside the cockpit.
-	Tester bool `toml:"tester"`
+	Tester     bool   `toml:"tester"`
+	Map        string `toml:"map"`          // MBTiles or PMTiles file; empty: the embedded demo map
+	MapCacheMB int    `toml:"map_cache_mb"` // bound of the map's tile caches, MB
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -60,7 +62,8 @@ func Defaults() Config {
 		CAN:   "sim:city",
 		Theme: "auto", Scale: 1,
 		LogLevel: "info", LogFormat: "text",
-		Units: Units{Speed: "km/h", Temperature: "C", Distance: "km"},
+		Units:      Units{Speed: "km/h", Temperature: "C", Distance: "km"},
+		MapCacheMB: 64,
 	}
 }
 
@@ -132,7 +135,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -150,6 +153,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("units-distance", c.Units.Distance, "km or mi")
 	fs.String("exit-after", "0s", "quit this long after the first frame (benchmarks, tests)")
 	fs.Bool("tester", c.Tester, "open the tester panel beside the cockpit (scenario player, overrides, faults)")
+	fs.String("map", c.Map, "map tiles: an MBTiles or PMTiles file (default: the embedded demo map)")
+	fs.String("map-cache-mb", "64", "bound of the map's tile caches in MB")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -208,6 +213,14 @@ func (c *Config) setKey(name, v string) error {
 			return fmt.Errorf("%q is not a duration such as 30s", v)
 		}
 		c.ExitAfter = d
+	case "map":
+		c.Map = v
+	case "map-cache-mb":
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		c.MapCacheMB = n
 	}
 	return nil
 }
@@ -278,6 +291,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("scale: %g is outside 0.5–4", c.Scale)
 	case c.CAN == "":
 		return fmt.Errorf("can: empty source")
+	case c.MapCacheMB < 8 || c.MapCacheMB > 4096:
+		return fmt.Errorf("map_cache_mb: %d is outside 8–4096", c.MapCacheMB)
 	}
 	for _, err := range []error{
 		oneOf("theme", c.Theme, "day", "night", "auto"),

@@ -27,6 +27,16 @@ func TestLayers(t *testing.T) {
 	if d.CAN != "sim:city" || d.Width != 1280 || d.Theme != "auto" {
 		t.Fatalf("defaults: %+v", d)
 	}
+	if d.Map != "" || d.MapCacheMB != 64 {
+		t.Fatalf("map defaults: %q, %d MB", d.Map, d.MapCacheMB)
+	}
+	e, err := Load([]string{"--config", filepath.Join(dir, "none.toml"), "--map-cache-mb", "128"}, env(map[string]string{"FASCIA_MAP": "/maps/alps.pmtiles"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Map != "/maps/alps.pmtiles" || e.MapCacheMB != 128 {
+		t.Fatalf("map settings: %q, %d MB", e.Map, e.MapCacheMB)
+	}
 }
 
 func TestErrorsNameTheSource(t *testing.T) {
@@ -46,6 +56,8 @@ func TestErrorsNameTheSource(t *testing.T) {
 		{args: []string{"--scale", "9"}, want: "scale: 9 is outside"},
 		{args: []string{"--units-speed", "knots"}, want: "units.speed"},
 		{args: []string{"extra"}, want: "unexpected argument"},
+		{file: "map_cache_mb = 2\n", want: "config.toml: map_cache_mb: 2 is outside"},
+		{env: map[string]string{"FASCIA_MAP_CACHE_MB": "lots"}, want: "environment FASCIA_MAP_CACHE_MB"},
 	}
 	for i, tc := range cases {
 		path := filepath.Join(dir, "config.toml")

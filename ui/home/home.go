@@ -7,6 +7,7 @@
 package home
 
 import (
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/ui"
+	"github.com/fascia-hmi/fascia/ui/mapview"
 	fascia "github.com/fascia-hmi/fascia/ui/theme"
 	"github.com/fascia-hmi/fascia/widgets"
 )
@@ -50,6 +52,7 @@ type Screen struct {
 	Trip     *widgets.Readout
 	Outside  *widgets.Readout
 	Lamps    map[string]*widgets.Telltale
+	Map      *widgets.TileMap // small map following the car; a tap opens the Map screen
 
 	env     *ui.Env
 	content fyne.CanvasObject
@@ -135,7 +138,10 @@ func New(env *ui.Env) *Screen {
 	}
 	row.Add(layout.NewSpacer())
 
-	centre := container.NewBorder(nil, s.Gear, nil, nil, s.Speed)
+	s.Map = mapview.NewSmall(env, showMap(env))
+	mapPanel := ui.NewPanel(s.Map)
+	mapPanel.Tight = true
+	centre := &fyne.Container{Layout: centreLayout{}, Objects: []fyne.CanvasObject{container.NewBorder(nil, s.Gear, nil, nil, s.Speed), mapPanel}}
 	info := ui.NewPanel(container.NewGridWithRows(5,
 		container.NewBorder(nil, s.Bar, nil, nil, s.Energy),
 		s.Range, s.Outside, s.Odometer, s.Trip))
@@ -143,6 +149,43 @@ func New(env *ui.Env) *Screen {
 	s.content = container.NewBorder(row, nil, nil, nil, main)
 	s.bind()
 	return s
+}
+
+// centreLayout puts the speed over the small map when the column is tall
+// enough for both (minMapColumn dp); a shorter column (an 800×480 display)
+// shows only the speed, which must stay large, and hides the map.
+type centreLayout struct{}
+
+const (
+	minMapColumn = 400
+	mapShare     = 0.45
+)
+
+func (centreLayout) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+func (centreLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	speed, small := objs[0], objs[1]
+	speed.Move(fyne.NewPos(0, 0))
+	if size.Height < minMapColumn {
+		small.Hide()
+		speed.Resize(size)
+		return
+	}
+	mh := float32(math.Round(float64(size.Height * mapShare)))
+	speed.Resize(fyne.NewSize(size.Width, size.Height-mh))
+	small.Move(fyne.NewPos(0, size.Height-mh))
+	small.Resize(fyne.NewSize(size.Width, mh))
+	small.Show()
+}
+
+// showMap returns what a tap on the small map does: open the Map screen,
+// when the shell lets screens switch screens (nil otherwise).
+func showMap(env *ui.Env) func() {
+	sw, ok := any(env).(interface{ Show(name string) error })
+	if !ok {
+		return nil
+	}
+	return func() { _ = sw.Show("map") }
 }
 
 // Content returns the screen's canvas object.

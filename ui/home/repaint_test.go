@@ -56,7 +56,7 @@ func TestCityRepaints(t *testing.T) {
 		{name: "power", redraw: h.Power.Redraws}, {name: "fuel", redraw: h.Energy.Redraws},
 		{name: "bar", redraw: h.Bar.Redraws}, {name: "range", redraw: h.Range.Redraws},
 		{name: "odometer", redraw: h.Odometer.Redraws}, {name: "trip", redraw: h.Trip.Redraws},
-		{name: "outside", redraw: h.Outside.Redraws},
+		{name: "outside", redraw: h.Outside.Redraws}, {name: "map", redraw: h.Map.Redraws},
 	}
 	for name, l := range h.Lamps {
 		counters = append(counters, &counter{name: name, redraw: l.Redraws})

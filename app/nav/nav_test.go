@@ -1,0 +1,82 @@
+package nav
+
+import (
+	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fascia-hmi/fascia/app/nav/render"
+)
+
+// TestOpenFallsBackToDemo: a missing or corrupt tile file leaves the
+// cockpit with the demo map, the reason recorded and logged once.
+func TestOpenFallsBackToDemo(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.pmtiles")
+	if err := os.WriteFile(corrupt, []byte("PMTiles\x03 but nothing after"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing.mbtiles"), "missing.mbtiles"},
+		{corrupt, "corrupt.pmtiles"},
+	} {
+		var log bytes.Buffer
+		m := Open(tc.path, 16, slog.New(slog.NewTextHandler(&log, nil)))
+		if m.Err == nil || !strings.Contains(m.Err.Error(), tc.want) {
+			t.Errorf("%s: Err = %v, want it to name the file", tc.path, m.Err)
+		}
+		if m.Name != "demo" || m.Renderer == nil || m.Source == nil {
+			t.Errorf("%s: no demo map in its place: %+v", tc.path, m)
+		}
+		if n := strings.Count(log.String(), "using the demo map"); n != 1 {
+			t.Errorf("%s: logged %d times: %s", tc.path, n, log.String())
+		}
+		if err := m.Close(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestOpenDemoRenders opens the default (embedded) map with a small cache
+// and renders a tile of Monaco through it.
+func TestOpenDemoRenders(t *testing.T) {
+	m := Open("", 8, nil)
+	defer m.Close()
+	if m.Err != nil || m.Name != "demo" {
+		t.Fatalf("demo map: %v (%q)", m.Err, m.Name)
+	}
+	if got := m.Renderer.Stats().Limit; got != 8<<20 {
+		t.Errorf("cache bound %d, want 8 MB", got)
+	}
+	ready := make(chan render.Key, 8)
+	m.Renderer.SetOnReady(func(k render.Key) { ready <- k })
+	k := render.Key{Z: 14, X: 8529, Y: 5974, Size: 256} // Monaco harbour
+	if _, ok := m.Renderer.Tile(k); ok {
+		t.Fatal("a cold cache had the tile")
+	}
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the tile was not rendered in 30 s")
+	}
+	if img, ok := m.Renderer.Tile(k); !ok || img.Bounds().Dx() != 256 {
+		t.Fatalf("tile after ready: %v %v", ok, img)
+	}
+}
+
+// TestOpenFile opens the shared Monaco extract when it is there.
+func TestOpenFile(t *testing.T) {
+	path := "../../../shared/data/tiles/monaco.pmtiles"
+	if _, err := os.Stat(path); err != nil {
+		t.Skip("shared tile data absent")
+	}
+	m := Open(path, 0, nil)
+	defer m.Close()
+	if m.Err != nil || m.Name != path || m.Renderer.Stats().Limit != DefaultCacheMB<<20 {
+		t.Fatalf("%+v", m)
+	}
+}
