@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
 	"image"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
@@ -47,7 +49,48 @@ func Render(c *app.Cockpit, screen string, size fyne.Size, themeName string) (im
 	sh.Loop().Step()
 	cv.Resize(size)
 	sh.Content().Refresh()
-	return cv.Capture(), nil
+	img := cv.Capture()
+	if c.Map == nil || c.Map.Renderer == nil {
+		return img, nil
+	}
+	// Map tiles are rendered by the map's workers: wait until they have
+	// nothing pending and two captures agree, so that equal inputs give
+	// equal images.
+	deadline := time.Now().Add(20 * time.Second)
+	for range 20 {
+		for c.Map.Renderer.Stats().Pending > 0 && time.Now().Before(deadline) {
+			time.Sleep(5 * time.Millisecond)
+		}
+		sh.Loop().Step()
+		sh.Content().Refresh()
+		next := cv.Capture()
+		if sameImage(img, next) {
+			return next, nil
+		}
+		img = next
+	}
+	return img, nil
+}
+
+// sameImage reports whether two captures are pixel-identical.
+func sameImage(a, b image.Image) bool {
+	ra, okA := a.(*image.NRGBA)
+	rb, okB := b.(*image.NRGBA)
+	if okA && okB {
+		return ra.Rect == rb.Rect && bytes.Equal(ra.Pix, rb.Pix)
+	}
+	if a.Bounds() != b.Bounds() {
+		return false
+	}
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // applyTheme sets the test app's theme and waits until it is applied. The

@@ -95,6 +95,9 @@ func (e *Env) Units() config.Units { return e.Cockpit.Config.Units }
 // the UI goroutine.
 func (e *Env) ConfigChanged() { e.shell.configChanged() }
 
+// Show switches the shell to the named screen, as the dock does.
+func (e *Env) Show(name string) error { return e.shell.Show(name) }
+
 // Notify shows a message in the toast area until acknowledged, for errors
 // of the UI's own (a setting that could not be saved).
 func (e *Env) Notify(sev Severity, title, detail string) { e.shell.toasts.notify(sev, title, detail) }
