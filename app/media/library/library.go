@@ -52,6 +52,7 @@ type Library struct {
 	nextSub  int
 
 	scanMu sync.Mutex // one scan at a time
+	kick   chan struct{}
 
 	cancel context.CancelFunc
 	done   chan struct{}
