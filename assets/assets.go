@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the embedded files, by their path below assets/.
 //
-//go:embed icon.png vehicles scenarios routes
+//go:embed icon.png vehicles scenarios routes music
 var FS embed.FS

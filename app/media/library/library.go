@@ -165,4 +165,3 @@ func (l *Library) notify() {
 		f()
 	}
 }
-

@@ -187,7 +187,7 @@ func probeFLAC(rs readSeekerAt, size, start int64, in *info) error {
 		return truncated("flac: no audio frames after the metadata")
 	}
 	if total > 0 {
-		if err := flacTailCheck(rs, size, pos, total, rate); err != nil {
+		if err := flacTailCheck(rs, size, pos, total, rate, int64(binary.BigEndian.Uint16(si[0:2]))); err != nil {
 			return err
 		}
 	}
@@ -196,7 +196,7 @@ func probeFLAC(rs readSeekerAt, size, start int64, in *info) error {
 
 // flacTailCheck finds the last frame header in the last few kilobytes and
 // checks that the stream does not stop well before STREAMINFO's sample count.
-func flacTailCheck(r io.ReaderAt, size, audio, total int64, rate int) error {
+func flacTailCheck(r io.ReaderAt, size, audio, total int64, rate int, minBlock int64) error {
 	const tail = 32 << 10
 	off := max(audio, size-tail)
 	buf := make([]byte, size-off)
@@ -207,7 +207,7 @@ func flacTailCheck(r io.ReaderAt, size, audio, total int64, rate int) error {
 		if buf[i] != 0xff || buf[i+1]&0xfe != 0xf8 {
 			continue
 		}
-		first, blocksize, ok := flacFrameStart(buf[i:])
+		first, blocksize, ok := flacFrameStart(buf[i:], rate, minBlock)
 		if !ok {
 			continue
 		}
@@ -221,8 +221,12 @@ func flacTailCheck(r io.ReaderAt, size, audio, total int64, rate int) error {
 
 // flacFrameStart decodes a frame header's first sample (fixed or variable
 // blocking) and block size; only headers that decode cleanly count.
-func flacFrameStart(b []byte) (first, blocksize int64, ok bool) {
+func flacFrameStart(b []byte, rate int, minBlock int64) (first, blocksize int64, ok bool) {
 	if len(b) < 6 {
+		return 0, 0, false
+	}
+	// The frame's sample rate must agree with STREAMINFO (or defer to it).
+	if sr := flacRates[b[2]&0x0f]; sr != 0 && sr != rate {
 		return 0, 0, false
 	}
 	variable := b[1]&1 == 1
@@ -264,6 +268,9 @@ func flacFrameStart(b []byte) (first, blocksize int64, ok bool) {
 		v = v<<6 | int64(b[p]&0x3f)
 		p++
 	}
+	if len(b) < p+2+2 {
+		return 0, 0, false
+	}
 	switch {
 	case bsCode == 1:
 		blocksize = 192
@@ -278,10 +285,40 @@ func flacFrameStart(b []byte) (first, blocksize int64, ok bool) {
 	default:
 		blocksize = 256 << (bsCode - 8)
 	}
+	switch srCode {
+	case 12:
+		p++
+	case 13, 14:
+		p += 2
+	}
+	if len(b) < p+1 || crc8(b[:p]) != b[p] {
+		return 0, 0, false
+	}
 	if variable {
 		return v, blocksize, true
 	}
-	return v * blocksize, blocksize, true
+	// Fixed blocking numbers frames; all but the last have STREAMINFO's block size.
+	return v * minBlock, blocksize, true
+}
+
+// flacRates are the frame header's sample-rate codes (0: see STREAMINFO or
+// read from the end of the header).
+var flacRates = [16]int{0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000}
+
+// crc8 is FLAC's frame header CRC (polynomial x^8+x^2+x+1).
+func crc8(b []byte) byte {
+	var c byte
+	for _, x := range b {
+		c ^= x
+		for i := 0; i < 8; i++ {
+			if c&0x80 != 0 {
+				c = c<<1 ^ 0x07
+			} else {
+				c <<= 1
+			}
+		}
+	}
+	return c
 }
 
 // --- Ogg Vorbis ---------------------------------------------------------

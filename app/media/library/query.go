@@ -412,3 +412,35 @@ func (l *Library) RecentPlaylists(ctx context.Context, n int) ([]Playlist, error
 	}
 	return all, nil
 }
+
+// File is one index row: a track, or a file that is not one and why.
+type File struct {
+	Track
+	Skipped  bool   // looks like audio but cannot be played
+	NotAudio bool   // not an audio file at all (pictures, text…)
+	Reason   string // why it is skipped or not audio
+}
+
+// Files lists every file the last scans looked at, by path.
+func (l *Library) Files(ctx context.Context) ([]File, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT status, reason, `+trackCols+` FROM files ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("library: %w", err)
+	}
+	defer rows.Close()
+	var out []File
+	for rows.Next() {
+		var f File
+		var status int
+		var ms int64
+		t := &f.Track
+		if err := rows.Scan(&status, &f.Reason, &t.ID, &t.Path, &t.Title, &t.Artist, &t.Album, &t.AlbumArtist, &t.Genre,
+			&t.TrackNo, &t.DiscNo, &t.Year, &ms, &t.Format, &t.HasCover); err != nil {
+			return nil, fmt.Errorf("library: %w", err)
+		}
+		t.Duration = time.Duration(ms) * time.Millisecond
+		f.Skipped, f.NotAudio = status == statusSkipped, status == statusOther
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

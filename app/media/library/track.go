@@ -118,7 +118,6 @@ type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
 
-
 // titleFromPath is the file name without directory and extension.
 func titleFromPath(p string) string {
 	p = strings.TrimPrefix(p, EmbedPrefix)
