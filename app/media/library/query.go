@@ -98,7 +98,7 @@ func (l *Library) Tracks(ctx context.Context, offset, limit int) ([]Track, error
 		limit = -1
 	}
 	return scanTracks(l.db.QueryContext(ctx, `SELECT `+trackCols+` FROM files WHERE status = 0
-		ORDER BY `+albumArtist+` COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no, title COLLATE NOCASE, path
+		ORDER BY `+albumArtist+` COLLATE NOCASE, album COLLATE NOCASE, max(disc_no, 1), track_no, title COLLATE NOCASE, path
 		LIMIT ? OFFSET ?`, limit, offset))
 }
 
@@ -124,9 +124,8 @@ func (l *Library) Artists(ctx context.Context) ([]Artist, error) {
 // Albums lists albums, all of them or those of one artist (as in Artists).
 func (l *Library) Albums(ctx context.Context, artist *string) ([]Album, error) {
 	q := `SELECT ` + albumArtist + ` AS a, album, max(year), count(*), sum(duration_ms),
-		coalesce((SELECT id FROM files c WHERE c.status = 0 AND c.album = f.album AND c.has_cover
-			AND (CASE WHEN c.album_artist != '' THEN c.album_artist ELSE c.artist END) = a LIMIT 1), min(id))
-		FROM files f WHERE status = 0`
+		coalesce(min(CASE WHEN has_cover THEN id END), min(id))
+		FROM files WHERE status = 0`
 	var args []any
 	if artist != nil {
 		q += ` AND ` + albumArtist + ` = ?`
@@ -162,13 +161,13 @@ func (l *Library) Albums(ctx context.Context, artist *string) ([]Album, error) {
 // AlbumTracks lists an album's tracks in disc and track order.
 func (l *Library) AlbumTracks(ctx context.Context, artist, album string) ([]Track, error) {
 	return scanTracks(l.db.QueryContext(ctx, `SELECT `+trackCols+` FROM files WHERE status = 0 AND album = ? AND `+albumArtist+` = ?
-		ORDER BY disc_no, track_no, title COLLATE NOCASE, path`, album, artist))
+		ORDER BY max(disc_no, 1), track_no, title COLLATE NOCASE, path`, album, artist))
 }
 
 // ArtistTracks lists an artist's tracks (as in Artists) by album and number.
 func (l *Library) ArtistTracks(ctx context.Context, artist string) ([]Track, error) {
 	return scanTracks(l.db.QueryContext(ctx, `SELECT `+trackCols+` FROM files WHERE status = 0 AND `+albumArtist+` = ?
-		ORDER BY album COLLATE NOCASE, disc_no, track_no, path`, artist))
+		ORDER BY album COLLATE NOCASE, max(disc_no, 1), track_no, path`, artist))
 }
 
 // Folder lists one level of the folder tree: at "" the scanned roots that
@@ -216,7 +215,7 @@ func (l *Library) Folder(ctx context.Context, dir string) (Folder, error) {
 			}
 		}
 		f.Tracks, err = scanTracks(l.db.QueryContext(ctx, `SELECT `+trackCols+` FROM files WHERE status = 0 AND dir = ?
-			ORDER BY disc_no, track_no, path`, dir))
+			ORDER BY max(disc_no, 1), track_no, path`, dir))
 		if err != nil {
 			return f, err
 		}
@@ -284,7 +283,7 @@ func (l *Library) Search(ctx context.Context, q string, limit int) ([]Track, err
 	}
 	return scanTracks(l.db.QueryContext(ctx, `SELECT `+trackCols+` FROM files WHERE id IN
 		(SELECT rowid FROM files_fts WHERE files_fts MATCH ?) AND status = 0
-		ORDER BY `+albumArtist+` COLLATE NOCASE, album COLLATE NOCASE, disc_no, track_no, path LIMIT ?`, match, limit))
+		ORDER BY `+albumArtist+` COLLATE NOCASE, album COLLATE NOCASE, max(disc_no, 1), track_no, path LIMIT ?`, match, limit))
 }
 
 // ftsQuery turns user text into an FTS5 query of quoted prefix terms, so

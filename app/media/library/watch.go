@@ -108,6 +108,10 @@ func (l *Library) run(ctx context.Context) (finished bool) {
 			}
 			l.log.Warn("media library: watch", "err", err)
 		case <-timer.C:
+			// Watch first, so that nothing changed during the scan is missed.
+			for _, r := range l.roots {
+				l.watchTree(w, r)
+			}
 			st, err := l.Scan(ctx)
 			if err != nil {
 				if errors.Is(err, context.Canceled) {
@@ -117,11 +121,6 @@ func (l *Library) run(ctx context.Context) (finished bool) {
 				continue
 			}
 			l.log.Info("media library: scanned", "tracks", st.Tracks, "skipped", st.Skipped, "probed", st.Probed, "took", st.Took)
-			if w != nil {
-				for _, r := range l.roots {
-					l.watchTree(w, r)
-				}
-			}
 		}
 	}
 }
