@@ -76,6 +76,9 @@ func openSource(open func(Item) (io.ReadSeekCloser, error), it Item) (src *sourc
 	var f beep.Format
 	switch Sniff(hdr[:n]) {
 	case "flac":
+		if err := checkFLAC(rc); err != nil {
+			return nil, fmt.Errorf("%s: flac: %w", it.Path, err)
+		}
 		dec, f, err = flac.Decode(rc)
 	case "vorbis":
 		dec, f, err = vorbis.Decode(rc)
