@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -38,16 +39,22 @@ const ButtonPoll = 20 * time.Millisecond
 // stay live in the Store (their timeout is twice this).
 const Heartbeat = 500 * time.Millisecond
 
-// Options configure a Service.
+// Options configure a Service. New touches neither the disk nor the sound
+// device; Start opens what the options name.
 type Options struct {
-	// Sink is the audio sink, "default" or "null"; ignored when Output is set.
+	// Sink is the audio sink Start opens, "default" or "null"; ignored when
+	// Output is set.
 	Sink string
 	// Output is an output to use instead of opening one (tests: a capture).
 	Output *audio.Output
-	// Library is the music index; nil plays bare files only. The service
-	// owns it: Start starts its background scan, Close closes it.
+	// Library is an open music index, or nil. The service owns it: Start
+	// starts its background scan, Close closes it.
 	Library *library.Library
-	// StatePath keeps the queue and position across restarts; empty: none.
+	// LibraryOptions, when Library is nil, are the index Start opens; nil:
+	// no library (bare files only).
+	LibraryOptions *library.Options
+	// StatePath keeps the queue and position across restarts; Start
+	// restores from it. Empty: none.
 	StatePath string
 	// Store is the vehicle Store for buttons and playback signals; nil: none.
 	Store *vehicle.Store
@@ -56,48 +63,79 @@ type Options struct {
 
 // Service is the running media system.
 type Service struct {
-	Library *library.Library // may be nil
-	Player  *player.Player
-	Focus   *focus.Arbiter
-	Output  *audio.Output
+	Player *player.Player
+	Focus  *focus.Arbiter
 
+	opt     Options
 	store   *vehicle.Store
 	log     *slog.Logger
 	ownsOut bool
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	closed bool
+	mu      sync.Mutex // guards the fields below
+	lib     *library.Library
+	out     *audio.Output
+	started bool
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	closed  bool
 }
 
-// New builds the service and opens the audio output (falling back to the
-// null sink without a device); nothing plays until asked.
+// New builds the service; it opens nothing (see Start) and plays nothing
+// until asked. It fails only for an unknown sink name.
 func New(opt Options) (*Service, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	s := &Service{Library: opt.Library, Focus: focus.New(), Output: opt.Output, store: opt.Store, log: opt.Log}
-	if s.Output == nil {
-		out, err := audio.Open(opt.Sink, opt.Log)
-		if err != nil {
-			return nil, err
-		}
-		s.Output, s.ownsOut = out, true
+	switch opt.Sink {
+	case "", audio.SinkDefault, audio.SinkNull:
+	default:
+		return nil, fmt.Errorf("media: unknown audio sink %q (want default or null)", opt.Sink)
 	}
-	open := func(it player.Item) (io.ReadSeekCloser, error) { return os.Open(it.Path) }
-	if s.Library != nil {
-		lib := s.Library
-		open = func(it player.Item) (io.ReadSeekCloser, error) { return lib.Open(library.Track{ID: it.ID, Path: it.Path}) }
+	s := &Service{Focus: focus.New(), opt: opt, store: opt.Store, log: opt.Log, lib: opt.Library}
+	s.Player = player.New(player.Options{Open: s.open, Log: opt.Log})
+	if opt.Output != nil {
+		s.attach(opt.Output)
 	}
-	s.Player = player.New(player.Options{Open: open, StatePath: opt.StatePath, Log: opt.Log})
-	s.Output.Add(s.Focus.Duck(s.Player.Streamer()))
 	if s.store != nil {
 		for _, id := range published {
 			s.store.SetTimeout(id, 2*Heartbeat)
 		}
 	}
 	return s, nil
+}
+
+// open opens a queued track through the library (embedded demo tracks
+// included), or as a plain file without one.
+func (s *Service) open(it player.Item) (io.ReadSeekCloser, error) {
+	if lib := s.Library(); lib != nil {
+		return lib.Open(library.Track{ID: it.ID, Path: it.Path})
+	}
+	if strings.HasPrefix(it.Path, library.EmbedPrefix) {
+		return nil, fmt.Errorf("%s: no library to open it", it.Path)
+	}
+	return os.Open(it.Path)
+}
+
+func (s *Service) attach(out *audio.Output) {
+	s.mu.Lock()
+	s.out = out
+	s.mu.Unlock()
+	out.Add(s.Focus.Duck(s.Player.Streamer()))
+}
+
+// Library returns the music index (nil before Start, or when it could not
+// be opened).
+func (s *Service) Library() *library.Library {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lib
+}
+
+// Output returns the audio output (nil before Start unless one was given).
+func (s *Service) Output() *audio.Output {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.out
 }
 
 // Item turns a library track into a queue item.
@@ -116,19 +154,28 @@ func (s *Service) PlayTracks(tracks []library.Track, start int) {
 
 // NoOutput reports why nothing is heard ("" when a sound device plays).
 func (s *Service) NoOutput() string {
-	if s.Output.Sink() == "device" {
+	out := s.Output()
+	switch {
+	case out == nil:
+		return "audio not started"
+	case out.Sink() == "device":
 		return ""
 	}
-	return s.Output.NoOutput()
+	return out.NoOutput()
 }
 
 // Prompt plays a spoken or navigation prompt over the music: it takes
 // focus (ducking the music), plays s at the output rate, and releases
 // focus when s has drained. The returned channel closes then.
 func (s *Service) Prompt(k focus.Kind, st beep.Streamer) <-chan struct{} {
-	release := s.Focus.Acquire(k)
 	done := make(chan struct{})
-	played := s.Output.Play(st)
+	out := s.Output()
+	if out == nil {
+		close(done)
+		return done
+	}
+	release := s.Focus.Acquire(k)
+	played := out.Play(st)
 	go func() {
 		<-played
 		release()
@@ -137,18 +184,49 @@ func (s *Service) Prompt(k focus.Kind, st beep.Streamer) <-chan struct{} {
 	return done
 }
 
-// Start runs the library's background scan, follows the steering-wheel
-// buttons and publishes the playback state, until Close.
+// Start opens the audio output (the null sink when no device opens), the
+// library and the player's saved state, runs the library's background
+// scan, follows the steering-wheel buttons and publishes the playback
+// state, until Close. Nothing it opens failing stops the cockpit: problems
+// are logged and shown (NoOutput, library Problems).
 func (s *Service) Start() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil || s.closed {
+	if s.started || s.closed {
+		s.mu.Unlock()
 		return
 	}
-	if s.Library != nil {
-		s.Library.Start()
+	s.started = true
+	s.mu.Unlock()
+	if s.Output() == nil {
+		out, err := audio.Open(s.opt.Sink, s.log)
+		if err != nil { // New checked the name
+			s.log.Error("audio output", "err", err)
+		} else {
+			s.ownsOut = true
+			s.attach(out)
+		}
 	}
-	if s.store == nil {
+	if s.Library() == nil && s.opt.LibraryOptions != nil {
+		lib, err := library.New(*s.opt.LibraryOptions)
+		if err != nil {
+			s.log.Error("music library not opened", "err", err)
+		} else {
+			s.mu.Lock()
+			s.lib = lib
+			s.mu.Unlock()
+		}
+	}
+	if lib := s.Library(); lib != nil {
+		lib.Start()
+	}
+	if s.opt.StatePath != "" {
+		if err := s.Player.Restore(s.opt.StatePath); err != nil {
+			s.log.Warn("player state not restored", "err", err)
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil || s.closed {
 		return
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -284,11 +362,11 @@ func (s *Service) Close() error {
 	}
 	s.wg.Wait()
 	err := s.Player.Close()
-	if s.ownsOut {
-		s.Output.Close()
+	if out := s.Output(); out != nil && s.ownsOut {
+		out.Close()
 	}
-	if s.Library != nil {
-		err = errors.Join(err, s.Library.Close())
+	if lib := s.Library(); lib != nil {
+		err = errors.Join(err, lib.Close())
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package media
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/gopxl/beep/v2"
 
 	"github.com/fascia-hmi/fascia/app/media/focus"
+	"github.com/fascia-hmi/fascia/app/media/library"
 	"github.com/fascia-hmi/fascia/app/media/player"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
@@ -93,7 +95,7 @@ func TestSteeringWheelFromCandump(t *testing.T) {
 	store := vehicle.NewStore(func() time.Time { return time.Unix(0, clock.Load()) })
 	dec := vehicle.NewDecoder(p, store)
 	out := audio.NewCapture()
-	s, err := New(Options{Output: out.Output, Store: store, StatePath: filepath.Join(t.TempDir(), "player.json")})
+	s, err := New(Options{Output: out.Output, Store: store, StatePath: filepath.Join(t.TempDir(), "player.json"), Sink: "null"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,4 +191,56 @@ func TestPromptDucksMusic(t *testing.T) {
 	if math.Abs(after-before) > 0.01 {
 		t.Errorf("music after the prompt %.3f, before %.3f", after, before)
 	}
+}
+
+// TestDemoMusicAndRestart: the service opens the library over the embedded
+// demo music, plays it into the null sink, and a second service over the
+// same files resumes the same track.
+func TestDemoMusicAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	opt := Options{Sink: audio.SinkNull, StatePath: filepath.Join(dir, "player.json"),
+		LibraryOptions: &library.Options{DBPath: filepath.Join(dir, "media.db"), NoMusicDir: true, Embedded: assets.FS}}
+	s, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NoOutput() != "audio not started" || s.Library() != nil {
+		t.Fatal("New opened something")
+	}
+	s.Start()
+	if s.NoOutput() == "" {
+		t.Error("the null sink reports an output")
+	}
+	lib := s.Library()
+	if lib == nil {
+		t.Fatal("no library")
+	}
+	if _, err := lib.Scan(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	tracks, err := lib.Tracks(context.Background(), 0, 100)
+	if err != nil || len(tracks) < 2 {
+		t.Fatalf("%d demo tracks, %v", len(tracks), err)
+	}
+	s.PlayTracks(tracks, 1)
+	waitFor(t, "the demo track to play", func() bool {
+		st := s.Player.State()
+		return st.Playing && !st.Loading && st.Position > 100*time.Millisecond
+	})
+	want := s.Player.State().Item
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	s2.Start()
+	st := s2.Player.State()
+	if st.Item.Path != want.Path || st.Index != 1 || st.Len != len(tracks) || st.Position < 100*time.Millisecond {
+		t.Fatalf("restored %+v, want %s at index 1", st, want.Path)
+	}
+	s2.Player.Resume()
+	waitFor(t, "resumed playback", func() bool { st := s2.Player.State(); return st.Playing && !st.Loading })
 }

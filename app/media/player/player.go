@@ -105,25 +105,26 @@ type Player struct {
 	opt Options
 	log *slog.Logger
 
-	mu      sync.Mutex // guards everything below; held while streaming
-	queue   []entry    // in play order
-	orig    []entry    // in the order added (for shuffle off)
-	pos     int        // index in queue of the current track; -1 none
-	nextUID uint64
-	gen     uint64 // bumped whenever the queue or the current track changes
-	playing bool
-	cur     *source
-	loading *pending // the current track being opened
-	next    *pending // the natural successor, opened ahead
-	resume  time.Duration
-	volume  int
-	gain    float64 // the gain applied at the end of the last buffer
-	shuffle bool
-	repeat  Repeat
-	rng     *rand.Rand
-	skipped string
-	played  int64 // samples streamed since the last save
-	fails   int   // tracks that failed to open in a row
+	mu        sync.Mutex // guards everything below; held while streaming
+	queue     []entry    // in play order
+	orig      []entry    // in the order added (for shuffle off)
+	pos       int        // index in queue of the current track; -1 none
+	nextUID   uint64
+	gen       uint64 // bumped whenever the queue or the current track changes
+	playing   bool
+	cur       *source
+	loading   *pending // the current track being opened
+	next      *pending // the natural successor, opened ahead
+	resume    time.Duration
+	volume    int
+	gain      float64 // the gain applied at the end of the last buffer
+	shuffle   bool
+	repeat    Repeat
+	rng       *rand.Rand
+	skipped   string
+	played    int64 // samples streamed since the last save
+	fails     int   // tracks that failed to open in a row
+	statePath string
 
 	stMu sync.Mutex
 	st   State
@@ -154,20 +155,14 @@ func New(opt Options) *Player {
 		opt: opt, log: opt.Log, pos: -1, volume: 70, rng: rand.New(rand.NewPCG(seed, 0x66617363)),
 		subs: map[chan struct{}]struct{}{}, save: make(chan struct{}, 1), stop: make(chan struct{}),
 	}
-	if opt.StatePath != "" {
-		if s, err := loadState(opt.StatePath); err != nil {
-			p.log.Warn("player state not restored", "err", err)
-		} else if s != nil {
-			p.restore(s)
-		}
-	}
 	p.gain = Gain(p.volume)
 	p.mu.Lock()
 	p.publishLocked()
 	p.mu.Unlock()
 	if opt.StatePath != "" {
-		p.wg.Add(1)
-		go p.saver()
+		if err := p.Restore(opt.StatePath); err != nil {
+			p.log.Warn("player state not restored", "err", err)
+		}
 	}
 	return p
 }
@@ -741,10 +736,11 @@ func (p *Player) Close() error {
 	}
 	p.loading, p.next = nil, nil
 	p.playing = false
+	path := p.statePath
 	p.mu.Unlock()
 	close(p.stop)
 	p.wg.Wait()
-	if p.opt.StatePath != "" {
+	if path != "" {
 		return p.writeState()
 	}
 	return nil

@@ -59,6 +59,29 @@ func loadState(path string) (*saved, error) {
 	return parseState(data, path)
 }
 
+// Restore takes the queue, track, position, volume and modes kept at path
+// (when the queue is still empty; a missing file is no error) and keeps
+// them there from now on: on every track change, pause, ten seconds of
+// playback and Close. It reads one small file; call it before the UI shows.
+func (p *Player) Restore(path string) error {
+	p.mu.Lock()
+	if p.statePath != "" || p.closed {
+		p.mu.Unlock()
+		return fmt.Errorf("player: state already kept at %s", p.statePath)
+	}
+	p.statePath = path
+	s, err := loadState(path)
+	if err == nil && s != nil && len(p.queue) == 0 {
+		p.restore(s)
+		p.gain = Gain(p.volume)
+		p.publishLocked()
+	}
+	p.mu.Unlock()
+	p.wg.Add(1)
+	go p.saver()
+	return err
+}
+
 func (p *Player) restore(s *saved) {
 	for _, it := range s.Queue {
 		p.nextUID++
@@ -113,12 +136,12 @@ func (p *Player) saver() {
 func (p *Player) writeState() error {
 	p.mu.Lock()
 	s := p.snapshotLocked()
+	path := p.statePath
 	p.mu.Unlock()
 	data, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	path := p.opt.StatePath
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
