@@ -26,6 +26,12 @@ type Units struct {
 	Distance    string `toml:"distance"`    // "km" or "mi"
 }
 
+// Media are the music settings.
+type Media struct {
+	Folders []string `toml:"folders"` // music folders scanned besides the XDG music folder
+	Sink    string   `toml:"sink"`    // audio sink: "default" (the sound device) or "null"
+}
+
 // Config is the cockpit's configuration.
 type Config struct {
 	Width      int     `toml:"-"`
@@ -41,6 +47,7 @@ type Config struct {
 	LogLevel   string  `toml:"log_level"`
 	LogFormat  string  `toml:"log_format"`
 	Units      Units   `toml:"units"`
+	Media      Media   `toml:"media"`
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -59,6 +66,7 @@ func Defaults() Config {
 		Theme: "auto", Scale: 1,
 		LogLevel: "info", LogFormat: "text",
 		Units: Units{Speed: "km/h", Temperature: "C", Distance: "km"},
+		Media: Media{Sink: "default"},
 	}
 }
 
@@ -130,7 +138,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "media-folders", "media-sink"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -147,6 +155,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("units-temperature", c.Units.Temperature, "C or F")
 	fs.String("units-distance", c.Units.Distance, "km or mi")
 	fs.String("exit-after", "0s", "quit this long after the first frame (benchmarks, tests)")
+	fs.String("media-folders", "", "music folders besides the XDG music folder, separated by "+string(filepath.ListSeparator))
+	fs.String("media-sink", c.Media.Sink, "audio sink: default (the sound device) or null")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -193,6 +203,10 @@ func (c *Config) setKey(name, v string) error {
 		c.Units.Temperature = v
 	case "units-distance":
 		c.Units.Distance = v
+	case "media-folders":
+		c.Media.Folders = filepath.SplitList(v)
+	case "media-sink":
+		c.Media.Sink = v
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -277,6 +291,7 @@ func (c *Config) Validate() error {
 		oneOf("units.speed", c.Units.Speed, "km/h", "mph"),
 		oneOf("units.temperature", c.Units.Temperature, "C", "F"),
 		oneOf("units.distance", c.Units.Distance, "km", "mi"),
+		oneOf("media.sink", c.Media.Sink, "default", "null"),
 	} {
 		if err != nil {
 			return err
