@@ -170,7 +170,10 @@ func probeFLAC(rs readSeekerAt, size, start int64, in *info) error {
 		return corrupt("flac: sample rate 0")
 	}
 	if total > 0 {
-		in.Duration = time.Duration(total) * time.Second / time.Duration(rate)
+		in.Duration = samplesDur(total, int64(rate))
+	}
+	if err := checkFLACBlocks(rs, size, start); err != nil {
+		return err
 	}
 	if _, err := rs.Seek(start, io.SeekStart); err != nil {
 		return corrupt("flac: %v", err)
@@ -358,7 +361,10 @@ func probeOgg(rs readSeekerAt, size int64, in *info) error {
 		return truncated("ogg: no end-of-stream page")
 	}
 	if gran > 0 {
-		in.Duration = time.Duration(gran) * time.Second / time.Duration(rate)
+		in.Duration = samplesDur(gran, int64(rate))
+	}
+	if err := checkOggComments(rs, size); err != nil {
+		return err
 	}
 	if _, err := rs.Seek(0, io.SeekStart); err != nil {
 		return corrupt("ogg: %v", err)
@@ -414,7 +420,7 @@ func probeWAV(rs readSeekerAt, size int64, in *info) error {
 		in.Year, _ = strconv.Atoi(y[:4])
 	}
 	if w.byteRate > 0 {
-		in.Duration = time.Duration(w.dataSize) * time.Second / time.Duration(w.byteRate)
+		in.Duration = samplesDur(w.dataSize, w.byteRate)
 	}
 	if w.id3Size > 0 {
 		sr := io.NewSectionReader(rs, w.id3Off, w.id3Size)
@@ -730,9 +736,9 @@ func probeMP3(rs readSeekerAt, size, start int64, in *info) error {
 	}
 	switch {
 	case frames > 0:
-		in.Duration = time.Duration(frames*int64(h.samplesPerFrm)) * time.Second / time.Duration(h.rate)
+		in.Duration = samplesDur(frames*int64(h.samplesPerFrm), int64(h.rate))
 	case h.bitrate > 0:
-		in.Duration = time.Duration(audioEnd-start) * 8 * time.Second / time.Duration(h.bitrate)
+		in.Duration = samplesDur((audioEnd-start)*8, int64(h.bitrate))
 	}
 	var m tag.Metadata
 	var err error
@@ -752,4 +758,20 @@ func probeMP3(rs readSeekerAt, size, start int64, in *info) error {
 		fromMeta(m, in)
 	}
 	return nil
+}
+
+// maxDuration caps durations computed from header fields (hostile values
+// would overflow time.Duration).
+const maxDuration = 1000 * time.Hour
+
+// samplesDur is n units at rate units per second, 0 for nonsense.
+func samplesDur(n, rate int64) time.Duration {
+	if n <= 0 || rate <= 0 {
+		return 0
+	}
+	d := time.Duration(float64(n) / float64(rate) * float64(time.Second))
+	if d < 0 || d > maxDuration {
+		return 0
+	}
+	return d
 }

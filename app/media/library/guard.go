@@ -1,0 +1,149 @@
+package library
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/binary"
+	"io"
+	"strings"
+)
+
+// The tag reader allocates whatever a picture block's length field claims
+// (up to 4 GiB). These checks walk the same structures first and refuse
+// lengths that do not fit in the file, so hostile files cost no memory.
+
+// checkFLACBlocks validates the metadata block chain from start.
+func checkFLACBlocks(r io.ReaderAt, size, start int64) error {
+	off := start + 4
+	for n := 0; n < 1<<16; n++ {
+		var h [4]byte
+		if m, _ := r.ReadAt(h[:], off); m < 4 {
+			return truncated("flac: metadata block header cut at %d", off)
+		}
+		typ := h[0] & 0x7f
+		length := int64(h[1])<<16 | int64(h[2])<<8 | int64(h[3])
+		if off+4+length > size {
+			return truncated("flac: metadata block %d claims %d bytes past the end", n, off+4+length-size)
+		}
+		if typ == 6 {
+			b := make([]byte, length)
+			r.ReadAt(b, off+4)
+			if !pictureFits(b) {
+				return corrupt("flac: picture block lengths exceed the block")
+			}
+		}
+		off += 4 + length
+		if h[0]&0x80 != 0 {
+			return nil
+		}
+	}
+	return corrupt("flac: too many metadata blocks")
+}
+
+// pictureFits checks a METADATA_BLOCK_PICTURE's inner lengths.
+func pictureFits(b []byte) bool {
+	p := 4 // picture type
+	for _, skipAfter := range []int{0, 16} { // MIME, then description + 4 dimensions
+		if len(b) < p+4 {
+			return false
+		}
+		n := int(binary.BigEndian.Uint32(b[p:]))
+		p += 4
+		if n < 0 || n > len(b)-p {
+			return false
+		}
+		p += n + skipAfter
+	}
+	if len(b) < p+4 {
+		return false
+	}
+	n := int(binary.BigEndian.Uint32(b[p:]))
+	return n >= 0 && n <= len(b)-p-4
+}
+
+// checkOggComments reassembles the second packet (the Vorbis comment
+// header) of the first logical stream and checks its lengths, including
+// any METADATA_BLOCK_PICTURE.
+func checkOggComments(r io.ReaderAt, size int64) error {
+	const maxPacket = 16 << 20
+	var pkt []byte
+	packets := 0
+	off := int64(0)
+	for pages := 0; pages < 10000 && packets < 2; pages++ {
+		var h [27]byte
+		if n, _ := r.ReadAt(h[:], off); n < 27 || string(h[:4]) != "OggS" {
+			return truncated("ogg: header pages cut at %d", off)
+		}
+		nseg := int(h[26])
+		seg := make([]byte, nseg)
+		if n, _ := r.ReadAt(seg, off+27); n < nseg {
+			return truncated("ogg: page header cut at %d", off)
+		}
+		body := off + 27 + int64(nseg)
+		for _, s := range seg {
+			if packets == 1 {
+				if body+int64(s) > size || len(pkt)+int(s) > maxPacket {
+					return truncated("ogg: comment header cut")
+				}
+				b := make([]byte, s)
+				r.ReadAt(b, body)
+				pkt = append(pkt, b...)
+			}
+			body += int64(s)
+			if s < 255 {
+				packets++
+				if packets == 2 {
+					break
+				}
+			}
+		}
+		off = off + 27 + int64(nseg)
+		for _, s := range seg {
+			off += int64(s)
+		}
+	}
+	if packets < 2 {
+		return corrupt("ogg: no comment header")
+	}
+	if len(pkt) < 7 || string(pkt[:7]) != "\x03vorbis" {
+		return corrupt("ogg: second packet is not a vorbis comment header")
+	}
+	b := pkt[7:]
+	next := func() ([]byte, bool) {
+		if len(b) < 4 {
+			return nil, false
+		}
+		n := int(binary.LittleEndian.Uint32(b))
+		if n < 0 || n > len(b)-4 {
+			return nil, false
+		}
+		v := b[4 : 4+n]
+		b = b[4+n:]
+		return v, true
+	}
+	if _, ok := next(); !ok {
+		return corrupt("ogg: vendor string overruns the comment header")
+	}
+	if len(b) < 4 {
+		return corrupt("ogg: comment count missing")
+	}
+	count := int(binary.LittleEndian.Uint32(b))
+	b = b[4:]
+	if count < 0 || count > len(b)/4 {
+		return corrupt("ogg: %d comments cannot fit", count)
+	}
+	for i := 0; i < count; i++ {
+		c, ok := next()
+		if !ok {
+			return corrupt("ogg: comment %d overruns the header", i)
+		}
+		k, v, _ := bytes.Cut(c, []byte("="))
+		if strings.EqualFold(string(k), "METADATA_BLOCK_PICTURE") {
+			pic, err := base64.StdEncoding.DecodeString(string(v))
+			if err != nil || !pictureFits(pic) {
+				return corrupt("ogg: bad METADATA_BLOCK_PICTURE")
+			}
+		}
+	}
+	return nil
+}
