@@ -42,7 +42,7 @@ func checkFLACBlocks(r io.ReaderAt, size, start int64) error {
 
 // pictureFits checks a METADATA_BLOCK_PICTURE's inner lengths.
 func pictureFits(b []byte) bool {
-	p := 4 // picture type
+	p := 4                                   // picture type
 	for _, skipAfter := range []int{0, 16} { // MIME, then description + 4 dimensions
 		if len(b) < p+4 {
 			return false
