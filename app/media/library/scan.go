@@ -10,7 +10,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -137,6 +139,7 @@ func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 	w := &writer{l: l, ctx: ctx}
 	defer w.rollback()
 	var keep []string // prefixes whose rows must survive (unreadable roots)
+	var todo []job    // new and changed files, probed after the walk
 	var playlists []string
 
 	visit := func(p string, size, mtime int64, open func() (readSeekerAt, io.Closer, error)) error {
@@ -165,17 +168,8 @@ func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 			}
 		}
 		st.Probed++
-		rs, c, err := open()
-		if err != nil {
-			problems = append(problems, Problem{p, err.Error()})
-			if k := old[p]; k != nil {
-				k.seen = false // unreadable now: drop it
-			}
-			return nil
-		}
-		in, perr := probe(rs, size)
-		c.Close()
-		return w.put(p, size, mtime, in, perr)
+		todo = append(todo, job{path: p, size: size, mtime: mtime, open: open})
+		return nil
 	}
 
 	// Embedded demo music: always part of the library.
@@ -260,6 +254,23 @@ func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 		if err != nil {
 			return st, nil, err
 		}
+	}
+
+	// Probe on all cores; write in one goroutine (SQLite has one writer).
+	for r := range probeAll(ctx, todo) {
+		if r.openErr != nil {
+			problems = append(problems, Problem{r.path, r.openErr.Error()})
+			if k := old[r.path]; k != nil {
+				k.seen = false // unreadable now: drop it
+			}
+			continue
+		}
+		if err := w.put(r.path, r.size, r.mtime, r.in, r.err); err != nil {
+			return st, nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return st, nil, err
 	}
 
 	// Drop rows of files that are gone, except below unreadable folders.
@@ -431,3 +442,68 @@ func dirOf(p string) string {
 var audioExts = map[string]bool{".mp3": true, ".flac": true, ".ogg": true, ".oga": true, ".wav": true, ".wave": true, ".opus": true, ".m4a": true, ".aac": true, ".wma": true, ".aiff": true, ".aif": true}
 
 func looksLikeAudio(p string) bool { return audioExts[strings.ToLower(path.Ext(p))] }
+
+// job is a file to probe; result is what probing it gave.
+type job struct {
+	path        string
+	size, mtime int64
+	open        func() (readSeekerAt, io.Closer, error)
+}
+
+type result struct {
+	job
+	in      info
+	err     error // probe result (skip reason)
+	openErr error
+}
+
+// probeAll probes jobs on GOMAXPROCS workers and delivers the results in
+// any order; the channel closes when all are done or ctx ends.
+func probeAll(ctx context.Context, jobs []job) <-chan result {
+	out := make(chan result, 64)
+	in := make(chan job)
+	var wg sync.WaitGroup
+	for n := min(runtime.GOMAXPROCS(0), max(1, len(jobs))); n > 0; n-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range in {
+				r := result{job: j}
+				rs, c, err := j.open()
+				if err != nil {
+					r.openErr = err
+				} else {
+					r.in, r.err = probeSafe(rs, j.size)
+					c.Close()
+				}
+				out <- r
+			}
+		}()
+	}
+	go func() {
+		defer close(in)
+		for _, j := range jobs {
+			select {
+			case in <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// probeSafe is probe with a panic (a bug on some hostile file) turned into
+// a skip reason, so one file never stops a scan.
+func probeSafe(rs readSeekerAt, size int64) (in info, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = corrupt("reading the file failed: %v", p)
+		}
+	}()
+	return probe(rs, size)
+}
