@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gopxl/beep/v2"
+	"github.com/gopxl/beep/v2/generators"
 
 	"github.com/fascia-hmi/fascia/app/media/focus"
 	"github.com/fascia-hmi/fascia/app/media/library"
@@ -175,7 +175,7 @@ func TestPromptDucksMusic(t *testing.T) {
 	waitFor(t, "playing", func() bool { return !s.Player.State().Loading })
 	out.Pull(audio.Rate.N(50 * time.Millisecond))
 	before := peak(out.Pull(audio.Rate.N(50 * time.Millisecond)))
-	done := s.Prompt(focus.Navigation, beep.Silence(audio.Rate.N(300*time.Millisecond)))
+	done := s.Prompt(focus.Navigation, generators.Silence(audio.Rate.N(300*time.Millisecond)))
 	out.Pull(audio.Rate.N(100 * time.Millisecond)) // the ramp
 	during := peak(out.Pull(audio.Rate.N(100 * time.Millisecond)))
 	out.Pull(audio.Rate.N(150 * time.Millisecond))

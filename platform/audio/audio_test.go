@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gopxl/beep/v2"
+	"github.com/gopxl/beep/v2/generators"
 )
 
 func TestOpenDefaultNeverFails(t *testing.T) {
@@ -40,7 +41,7 @@ func TestNullSinkRealTime(t *testing.T) {
 	}
 	defer o.Close()
 	start := time.Now()
-	<-o.Play(beep.Silence(Rate.N(200 * time.Millisecond)))
+	<-o.Play(generators.Silence(Rate.N(200 * time.Millisecond)))
 	if el := time.Since(start); el < 180*time.Millisecond || el > 2*time.Second {
 		t.Errorf("200 ms of samples took %v", el)
 	}
