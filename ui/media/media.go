@@ -84,6 +84,11 @@ type Screen struct {
 	Locked   *ui.Guarded // the list under the driving lockout
 	SearchLk *ui.Guarded
 
+	// Deliver runs f on the UI goroutine: how results of the background
+	// queries reach the widgets. It is fyne.Do; a test may replace it
+	// right after New to run them on its own goroutine.
+	Deliver func(f func())
+
 	env     *ui.Env
 	svc     *appmedia.Service
 	lib     *library.Library
@@ -102,7 +107,7 @@ type Screen struct {
 
 // New builds the screen and follows the player on the shell's update loop.
 func New(env *ui.Env) *Screen {
-	s := &Screen{env: env}
+	s := &Screen{env: env, Deliver: fyne.Do}
 	if env.Cockpit != nil {
 		s.svc = env.Cockpit.Media
 	}
@@ -143,14 +148,14 @@ func (s *Screen) library() *library.Library {
 func (s *Screen) libraryChanged() {
 	lib := s.lib
 	if lib == nil || lib.Progress().Scanning {
-		fyne.Do(s.updateStatus)
+		s.Deliver(s.updateStatus)
 		return
 	}
 	go func() {
 		if _, err := loadCatalog(context.Background(), lib); err != nil {
 			return
 		}
-		fyne.Do(func() {
+		s.Deliver(func() {
 			s.updateStatus()
 			if len(s.nav) == 0 && s.view != ViewPlaying && s.view != ViewQueue && s.cur != nil {
 				s.cur()
@@ -278,7 +283,7 @@ func (s *Screen) setCover(path string) {
 	}
 	go func() {
 		img := loadCover(lib, path)
-		fyne.Do(func() {
+		s.Deliver(func() {
 			if s.lastCover == path {
 				s.showCover(img)
 			}
@@ -452,7 +457,7 @@ func load[T any](s *Screen, header string, query func(context.Context, *library.
 	gen := s.gen
 	go func() {
 		v, err := query(context.Background(), lib)
-		fyne.Do(func() {
+		s.Deliver(func() {
 			if s.gen != gen {
 				return
 			}
@@ -582,7 +587,7 @@ func (s *Screen) showArtist(name string) {
 			if lib := s.library(); lib != nil {
 				go func() {
 					if ts, err := lib.ArtistTracks(context.Background(), name); err == nil && len(ts) > 0 {
-						fyne.Do(func() { s.playTracks(ts, 0) })
+						s.Deliver(func() { s.playTracks(ts, 0) })
 					}
 				}()
 			}

@@ -96,12 +96,34 @@ func TestGoldenNowPlaying(t *testing.T) {
 	}
 }
 
-// screen builds the Media screen in a shell of the given theme.
+// screen builds the Media screen in a shell of the given theme. The test
+// app runs fyne.Do at once on the calling goroutine, so the screen's
+// background results are queued instead and run on the test's goroutine
+// by until, as the UI goroutine would run them.
 func screen(t *testing.T, c *app.Cockpit, theme string) (*media.Screen, *ui.Shell) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	sh := ui.New(c, ui.Options{Theme: theme, SetTheme: a.Settings().SetTheme})
-	return media.New(sh.Env()), sh
+	s := media.New(sh.Env())
+	s.Deliver = func(f func()) { delivered <- f }
+	return s, sh
+}
+
+var delivered = make(chan func(), 100)
+
+// until runs delivered UI work until cond holds (or fails after 5 s).
+func until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !cond() {
+		select {
+		case f := <-delivered:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s", what)
+		}
+	}
 }
 
 func capture(s *media.Screen, size fyne.Size) image.Image {
@@ -115,24 +137,14 @@ func capture(s *media.Screen, size fyne.Size) image.Image {
 // waitRows waits until the list shows a row with the given text.
 func waitRows(t *testing.T, s *media.Screen, text string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		var found bool
-		fyne.DoAndWait(func() {
-			for _, r := range s.Rows {
-				if r.Text == text {
-					found = true
-				}
+	until(t, "row "+text, func() bool {
+		for _, r := range s.Rows {
+			if r.Text == text {
+				return true
 			}
-		})
-		if found {
-			return
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no row %q in %+v", text, s.Rows)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return false
+	})
 }
 
 func TestGoldenBrowse(t *testing.T) {
@@ -185,17 +197,10 @@ func TestBrowseAndPlay(t *testing.T) {
 	s.List.Select(1) // Night Roads
 	waitRows(t, s, "2. Last Exit")
 	s.List.Select(1)
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	until(t, "the track to play", func() bool {
 		st := c.Media.Player.State()
-		if st.HasItem && st.Item.Title == "Last Exit" && st.Len == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("tapping a track did not play it: %+v", st)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		return st.HasItem && st.Item.Title == "Last Exit" && st.Len == 2
+	})
 	if s.Views.Selected() != media.ViewPlaying {
 		t.Errorf("view after play: %s", s.Views.Selected())
 	}
@@ -210,14 +215,7 @@ func TestBrowseAndPlay(t *testing.T) {
 	test.Tap(buttonOf(t, s.Views, media.ViewTracks))
 	waitRows(t, s, "City Lights")
 	test.Type(s.Search, "dor cru")
-	deadline = time.Now().Add(5 * time.Second)
-	for n := 0; n != 1; {
-		fyne.DoAndWait(func() { n = len(s.Rows) })
-		if time.Now().After(deadline) {
-			t.Fatalf("search rows: %+v", s.Rows)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	until(t, "one search result", func() bool { return len(s.Rows) == 1 && len(delivered) == 0 })
 	if s.Rows[0].Text != "Dorian Cruise" {
 		t.Errorf("search found %+v", s.Rows)
 	}
@@ -253,13 +251,7 @@ func TestLockoutKeepsQuickPicks(t *testing.T) {
 		t.Fatal("quick pick locked while moving")
 	}
 	test.Tap(pick)
-	deadline := time.Now().Add(5 * time.Second)
-	for !c.Media.Player.State().HasItem {
-		if time.Now().After(deadline) {
-			t.Fatal("quick pick did not play")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	until(t, "the quick pick to play", func() bool { return c.Media.Player.State().HasItem })
 	if st := c.Media.Player.State(); st.Item.Album != pick.Text {
 		t.Errorf("quick pick %q played %+v", pick.Text, st.Item)
 	}
