@@ -2,6 +2,17 @@
 
 package audio
 
+/*
+#cgo pkg-config: alsa
+#include <alsa/asoundlib.h>
+
+// quiet drops libasound's own messages on stderr; failures still reach us
+// through oto's errors and are logged once.
+static void quiet(const char *file, int line, const char *function, int err, const char *fmt, ...) {}
+static void silenceALSA(void) { snd_lib_error_set_handler((snd_lib_error_handler_t)quiet); }
+*/
+import "C"
+
 import (
 	"encoding/binary"
 	"errors"
@@ -31,6 +42,7 @@ func openDevice(o *Output) (func(), error) {
 		return nil, errors.New("sound device already in use by another output")
 	}
 	if otoCtx == nil {
+		C.silenceALSA()
 		ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
 			SampleRate:   int(Rate),
 			ChannelCount: 2,
