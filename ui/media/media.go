@@ -33,7 +33,7 @@ import (
 )
 
 func init() {
-	ui.Register(ui.Screen{Name: "media", Title: "Media", Icon: ftheme.MediaMusicIcon(), Order: 30,
+	ui.Register(ui.Screen{Name: "media", Title: "Media", Icon: ftheme.MediaMusicIcon(), Order: 20,
 		New: func(env *ui.Env) fyne.CanvasObject { return New(env).Content() }})
 }
 
