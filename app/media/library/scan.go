@@ -213,6 +213,7 @@ func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 			}
 			continue
 		}
+		var files []string
 		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				problems = append(problems, Problem{p, errReason(err)})
@@ -228,31 +229,35 @@ func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 				}
 				return nil
 			}
-			if !d.Type().IsRegular() {
-				if d.Type()&fs.ModeSymlink == 0 {
-					return nil
-				}
-				// Follow file symlinks (not directory ones: no loops).
-				fi, err := os.Stat(p)
-				if err != nil || !fi.Mode().IsRegular() {
-					return nil
-				}
+			// Regular files and symlinks (followed when they name a file;
+			// directory symlinks are not followed: no loops).
+			if d.Type().IsRegular() || d.Type()&fs.ModeSymlink != 0 {
+				files = append(files, p)
 			}
-			fi, err := os.Stat(p)
-			if err != nil {
-				problems = append(problems, Problem{p, errReason(err)})
-				return nil
+			return ctx.Err()
+		})
+		if err != nil {
+			return st, nil, err
+		}
+		for i, fi := range statAll(files) {
+			p := files[i]
+			if fi.err != nil {
+				problems = append(problems, Problem{p, errReason(fi.err)})
+				continue
 			}
-			return visit(p, fi.Size(), fi.ModTime().UnixNano(), func() (readSeekerAt, io.Closer, error) {
+			if !fi.regular {
+				continue
+			}
+			err := visit(p, fi.size, fi.mtime, func() (readSeekerAt, io.Closer, error) {
 				f, err := os.Open(p)
 				if err != nil {
 					return nil, nil, errors.New(errReason(err))
 				}
 				return f, f, nil
 			})
-		})
-		if err != nil {
-			return st, nil, err
+			if err != nil {
+				return st, nil, err
+			}
 		}
 	}
 
@@ -506,4 +511,34 @@ func probeSafe(rs readSeekerAt, size int64) (in info, err error) {
 		}
 	}()
 	return probe(rs, size)
+}
+
+type statResult struct {
+	size, mtime int64
+	regular     bool
+	err         error
+}
+
+// statAll stats files on a few goroutines (the calls block in the kernel,
+// so more than one in flight pays even on one core).
+func statAll(files []string) []statResult {
+	out := make([]statResult, len(files))
+	const workers = 4
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(files); i += workers {
+				fi, err := os.Stat(files[i])
+				if err != nil {
+					out[i].err = err
+					continue
+				}
+				out[i] = statResult{size: fi.Size(), mtime: fi.ModTime().UnixNano(), regular: fi.Mode().IsRegular()}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
