@@ -147,3 +147,56 @@ func checkOggComments(r io.ReaderAt, size int64) error {
 	}
 	return nil
 }
+
+// checkID3v2 validates an ID3v2 tag at off: the tag fits in the file and
+// each frame fits in the tag (the reader would allocate what a frame claims).
+func checkID3v2(r io.ReaderAt, size, off int64) bool {
+	var h [10]byte
+	if n, _ := r.ReadAt(h[:], off); n < 10 || string(h[:3]) != "ID3" {
+		return false
+	}
+	ver := h[3]
+	tagLen := int64(syncsafe(h[6:10]))
+	if off+10+tagLen > size || ver < 2 || ver > 4 {
+		return false
+	}
+	b := make([]byte, tagLen)
+	if n, _ := r.ReadAt(b, off+10); int64(n) < tagLen {
+		return false
+	}
+	if h[5]&0x40 != 0 && ver >= 3 { // extended header: skip it
+		if len(b) < 4 {
+			return false
+		}
+		ext := int(binary.BigEndian.Uint32(b))
+		if ver == 4 {
+			ext = syncsafe(b[:4])
+		} else {
+			ext += 4
+		}
+		if ext < 0 || ext > len(b) {
+			return false
+		}
+		b = b[ext:]
+	}
+	hdr := 10
+	if ver == 2 {
+		hdr = 6
+	}
+	for len(b) >= hdr && b[0] != 0 {
+		var n int
+		switch ver {
+		case 2:
+			n = int(b[3])<<16 | int(b[4])<<8 | int(b[5])
+		case 3:
+			n = int(binary.BigEndian.Uint32(b[4:8]))
+		default:
+			n = syncsafe(b[4:8])
+		}
+		if n < 0 || n > len(b)-hdr {
+			return false
+		}
+		b = b[hdr+n:]
+	}
+	return true
+}

@@ -422,7 +422,7 @@ func probeWAV(rs readSeekerAt, size int64, in *info) error {
 	if w.byteRate > 0 {
 		in.Duration = samplesDur(w.dataSize, w.byteRate)
 	}
-	if w.id3Size > 0 {
+	if w.id3Size > 0 && checkID3v2(rs, w.id3Off+w.id3Size, w.id3Off) {
 		sr := io.NewSectionReader(rs, w.id3Off, w.id3Size)
 		if m, err := readTags("wav id3", func() (tag.Metadata, error) { return tag.ReadID3v2Tags(sr) }); err == nil {
 			var t info
@@ -742,6 +742,9 @@ func probeMP3(rs readSeekerAt, size, start int64, in *info) error {
 	}
 	var m tag.Metadata
 	var err error
+	if start > 0 && !checkID3v2(rs, size, 0) {
+		return nil // the audio is fine; a broken tag only loses the names
+	}
 	if start > 0 {
 		if _, err := rs.Seek(0, io.SeekStart); err != nil {
 			return corrupt("mp3: %v", err)
