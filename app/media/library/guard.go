@@ -25,11 +25,16 @@ func checkFLACBlocks(r io.ReaderAt, size, start int64) error {
 		if off+4+length > size {
 			return truncated("flac: metadata block %d claims %d bytes past the end", n, off+4+length-size)
 		}
-		if typ == 6 {
+		if typ == 6 || typ == 4 {
 			b := make([]byte, length)
 			r.ReadAt(b, off+4)
-			if !pictureFits(b) {
+			if typ == 6 && !pictureFits(b) {
 				return corrupt("flac: picture block lengths exceed the block")
+			}
+			if typ == 4 {
+				if err := checkVorbisComments(b, "flac"); err != nil {
+					return err
+				}
 			}
 		}
 		off += 4 + length
@@ -108,7 +113,12 @@ func checkOggComments(r io.ReaderAt, size int64) error {
 	if len(pkt) < 7 || string(pkt[:7]) != "\x03vorbis" {
 		return corrupt("ogg: second packet is not a vorbis comment header")
 	}
-	b := pkt[7:]
+	return checkVorbisComments(pkt[7:], "ogg")
+}
+
+// checkVorbisComments checks a Vorbis comment structure (vendor, count,
+// comments) against its length, including any METADATA_BLOCK_PICTURE.
+func checkVorbisComments(b []byte, what string) error {
 	next := func() ([]byte, bool) {
 		if len(b) < 4 {
 			return nil, false
@@ -122,26 +132,26 @@ func checkOggComments(r io.ReaderAt, size int64) error {
 		return v, true
 	}
 	if _, ok := next(); !ok {
-		return corrupt("ogg: vendor string overruns the comment header")
+		return corrupt("%s: vendor string overruns the comment header", what)
 	}
 	if len(b) < 4 {
-		return corrupt("ogg: comment count missing")
+		return corrupt("%s: comment count missing", what)
 	}
 	count := int(binary.LittleEndian.Uint32(b))
 	b = b[4:]
 	if count < 0 || count > len(b)/4 {
-		return corrupt("ogg: %d comments cannot fit", count)
+		return corrupt("%s: %d comments cannot fit", what, count)
 	}
 	for i := 0; i < count; i++ {
 		c, ok := next()
 		if !ok {
-			return corrupt("ogg: comment %d overruns the header", i)
+			return corrupt("%s: comment %d overruns the header", what, i)
 		}
 		k, v, _ := bytes.Cut(c, []byte("="))
 		if strings.EqualFold(string(k), "METADATA_BLOCK_PICTURE") {
 			pic, err := base64.StdEncoding.DecodeString(string(v))
 			if err != nil || !pictureFits(pic) {
-				return corrupt("ogg: bad METADATA_BLOCK_PICTURE")
+				return corrupt("%s: bad METADATA_BLOCK_PICTURE", what)
 			}
 		}
 	}
