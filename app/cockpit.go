@@ -16,6 +16,9 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/feed"
 	"github.com/fascia-hmi/fascia/app/health"
+	"github.com/fascia-hmi/fascia/app/media"
+	"github.com/fascia-hmi/fascia/app/media/library"
+	"github.com/fascia-hmi/fascia/app/media/player"
 	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/app/vehicle"
@@ -38,7 +41,8 @@ type Cockpit struct {
 	Decoder *vehicle.Decoder
 	Alerts  *health.Monitor
 	Feed    *feed.Feed
-	Map     *nav.Map // tile source and renderer
+	Map     *nav.Map       // tile source and renderer
+	Media   *media.Service // music; opens the audio device, library and saved queue in Start
 	Version string
 	Log     *slog.Logger
 
@@ -76,6 +80,10 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 	}
 	c.Feed = feed.New(cfg.CAN, c.OpenSource, dec, store, feed.Options{Record: cfg.Record, Log: opt.Log})
 	c.Map = nav.Open(cfg.Map, cfg.MapCacheMB, opt.Log)
+	if c.Media, err = media.New(media.Options{Sink: cfg.Media.Sink, Store: store, Log: opt.Log, StatePath: player.DefaultStatePath(),
+		LibraryOptions: &library.Options{Folders: cfg.Media.Folders, Embedded: assets.FS, Log: opt.Log}}); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -139,6 +147,7 @@ func (c *Cockpit) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
+	c.Media.Start()
 	return nil
 }
 
@@ -149,6 +158,9 @@ func (c *Cockpit) Close() {
 	}
 	c.Feed.Close()
 	c.Map.Close()
+	if err := c.Media.Close(); err != nil {
+		c.Log.Warn("media", "err", err)
+	}
 }
 
 // SaveConfig writes the current configuration to its file.

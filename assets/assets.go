@@ -7,5 +7,5 @@ import "embed"
 
 // FS holds the embedded files, by their path below assets/.
 //
-//go:embed icon.png vehicles scenarios routes maps
+//go:embed icon.png vehicles scenarios routes maps music
 var FS embed.FS

@@ -84,7 +84,7 @@ func New(c *app.Cockpit, opt Options) *Shell {
 	s.dock = container.NewStack(dock)
 
 	statusPanel := s.status
-	s.root = container.NewBorder(statusPanel, container.NewStack(s.dock, s.toasts.band), nil, nil, container.NewPadded(s.content))
+	s.root = container.NewBorder(statusPanel, withStrips(s.env, container.NewStack(s.dock, s.toasts.band)), nil, nil, container.NewPadded(s.content))
 
 	loop, store := s.env.Loop, c.Store
 	loop.Bind(func() { s.env.Lockout.Follow(store.Get(vss.IsMoving)) }, vss.IsMoving)

@@ -26,6 +26,12 @@ type Units struct {
 	Distance    string `toml:"distance"`    // "km" or "mi"
 }
 
+// Media are the music settings.
+type Media struct {
+	Folders []string `toml:"folders"` // music folders scanned besides the XDG music folder
+	Sink    string   `toml:"sink"`    // audio sink: "default" (the sound device) or "null"
+}
+
 // Config is the cockpit's configuration.
 type Config struct {
 	Width      int     `toml:"-"`
@@ -45,6 +51,7 @@ type Config struct {
 	Tester     bool   `toml:"tester"`
 	Map        string `toml:"map"`          // MBTiles or PMTiles file; empty: the embedded demo map
 	MapCacheMB int    `toml:"map_cache_mb"` // bound of the map's tile caches, MB
+	Media      Media  `toml:"media"`
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -64,6 +71,7 @@ func Defaults() Config {
 		LogLevel: "info", LogFormat: "text",
 		Units:      Units{Speed: "km/h", Temperature: "C", Distance: "km"},
 		MapCacheMB: 64,
+		Media:      Media{Sink: "default"},
 	}
 }
 
@@ -135,7 +143,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb", "media-folders", "media-sink"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -155,6 +163,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.Bool("tester", c.Tester, "open the tester panel beside the cockpit (scenario player, overrides, faults)")
 	fs.String("map", c.Map, "map tiles: an MBTiles or PMTiles file (default: the embedded demo map)")
 	fs.String("map-cache-mb", "64", "bound of the map's tile caches in MB")
+	fs.String("media-folders", "", "music folders besides the XDG music folder, separated by "+string(filepath.ListSeparator))
+	fs.String("media-sink", c.Media.Sink, "audio sink: default (the sound device) or null")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -207,6 +217,10 @@ func (c *Config) setKey(name, v string) error {
 			return fmt.Errorf("%q is not true or false", v)
 		}
 		c.Tester = b
+	case "media-folders":
+		c.Media.Folders = filepath.SplitList(v)
+	case "media-sink":
+		c.Media.Sink = v
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -301,6 +315,7 @@ func (c *Config) Validate() error {
 		oneOf("units.speed", c.Units.Speed, "km/h", "mph"),
 		oneOf("units.temperature", c.Units.Temperature, "C", "F"),
 		oneOf("units.distance", c.Units.Distance, "km", "mi"),
+		oneOf("media.sink", c.Media.Sink, "default", "null"),
 	} {
 		if err != nil {
 			return err

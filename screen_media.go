@@ -1,0 +1,3 @@
+package main
+
+import _ "github.com/fascia-hmi/fascia/ui/media" // the Media screen
