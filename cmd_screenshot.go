@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"image"
 	"image/png"
@@ -16,6 +17,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
+	uimedia "github.com/fascia-hmi/fascia/ui/media"
 )
 
 // cmdScreenshot renders one screen headlessly with the simulated car
@@ -47,7 +49,21 @@ func cmdScreenshot(args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	defer c.Close()
 	c.Config.Theme = *theme
+	if *screen == "media" {
+		dir, err := os.MkdirTemp("", "fascia-screenshot-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		if err := c.StartHeadlessMedia(context.Background(), dir); err != nil {
+			return err
+		}
+		if err := uimedia.Preload(c.Media.Library()); err != nil {
+			return err
+		}
+	}
 	img, err := ui.Render(c, *screen, fyne.NewSize(float32(w), float32(h)), *theme)
 	if err != nil {
 		return err

@@ -151,6 +151,32 @@ func (c *Cockpit) Start() error {
 	return nil
 }
 
+// StartHeadlessMedia replaces the media service with one for headless runs
+// (screenshots, scripted tests): the null audio sink, only the embedded demo
+// music, its index in dir (not the user's), scanned before it returns, so
+// that equal runs show equal lists. The vehicle feed is not started.
+func (c *Cockpit) StartHeadlessMedia(ctx context.Context, dir string) error {
+	lib, err := library.New(library.Options{DBPath: filepath.Join(dir, "media.db"), NoMusicDir: true, Embedded: assets.FS, Log: c.Log})
+	if err != nil {
+		return err
+	}
+	if _, err := lib.Scan(ctx); err != nil {
+		lib.Close()
+		return err
+	}
+	m, err := media.New(media.Options{Sink: "null", Library: lib, Store: c.Store, Log: c.Log})
+	if err != nil {
+		lib.Close()
+		return err
+	}
+	if err := c.Media.Close(); err != nil {
+		c.Log.Warn("media", "err", err)
+	}
+	c.Media = m
+	m.Start()
+	return nil
+}
+
 // Close stops every service.
 func (c *Cockpit) Close() {
 	if c.cancel != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/script"
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
+	uimedia "github.com/fascia-hmi/fascia/ui/media"
 )
 
 // RunOptions configure a script run.
@@ -75,6 +76,14 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 		return d.VirtualNow()
 	}, Log: opt.Log})
 	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	// The demo music, indexed in the report folder, through the null sink.
+	if err := c.StartHeadlessMedia(context.Background(), opt.Dir); err != nil {
+		return nil, err
+	}
+	if err := uimedia.Preload(c.Media.Library()); err != nil {
 		return nil, err
 	}
 	rec, err := can.Create("candump:" + filepath.Join(opt.Dir, LogName))
