@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/feed"
 	"github.com/fascia-hmi/fascia/app/health"
+	"github.com/fascia-hmi/fascia/app/market"
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/assets"
@@ -37,6 +38,7 @@ type Cockpit struct {
 	Decoder *vehicle.Decoder
 	Alerts  *health.Monitor
 	Feed    *feed.Feed
+	Market  *market.Client // the in-car store; its embedded server starts on first use
 	Version string
 	Log     *slog.Logger
 
@@ -69,6 +71,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		Store:   store,
 		Decoder: dec,
 		Alerts:  health.NewMonitor(store),
+		Market:  market.New(market.Options{URL: cfg.Market, Log: opt.Log, Now: opt.Clock}),
 		Version: Version,
 		Log:     opt.Log,
 	}
@@ -145,6 +148,7 @@ func (c *Cockpit) Close() {
 		c.cancel()
 	}
 	c.Feed.Close()
+	c.Market.Close()
 }
 
 // SaveConfig writes the current configuration to its file.

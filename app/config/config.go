@@ -41,6 +41,7 @@ type Config struct {
 	LogLevel   string  `toml:"log_level"`
 	LogFormat  string  `toml:"log_format"`
 	Units      Units   `toml:"units"`
+	Market     string  `toml:"market"` // store URL; empty: the embedded local store
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -130,7 +131,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "market"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -147,6 +148,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("units-temperature", c.Units.Temperature, "C or F")
 	fs.String("units-distance", c.Units.Distance, "km or mi")
 	fs.String("exit-after", "0s", "quit this long after the first frame (benchmarks, tests)")
+	fs.String("market", c.Market, "store URL (default: the embedded local store)")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -193,6 +195,8 @@ func (c *Config) setKey(name, v string) error {
 		c.Units.Temperature = v
 	case "units-distance":
 		c.Units.Distance = v
+	case "market":
+		c.Market = v
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -269,6 +273,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("scale: %g is outside 0.5–4", c.Scale)
 	case c.CAN == "":
 		return fmt.Errorf("can: empty source")
+	case c.Market != "" && !strings.HasPrefix(c.Market, "http://") && !strings.HasPrefix(c.Market, "https://"):
+		return fmt.Errorf("market: %q is not an http:// or https:// URL (empty: the embedded store)", c.Market)
 	}
 	for _, err := range []error{
 		oneOf("theme", c.Theme, "day", "night", "auto"),

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fascia-hmi/fascia/market/entitle"
 	"github.com/fascia-hmi/fascia/market/loadgen"
@@ -149,7 +150,7 @@ func (c *Client) fetchPart(ctx context.Context, p Product, part string, progress
 		req.Header.Set("If-Range", `"`+p.Content.SHA256+`"`)
 	}
 	c.startMu.Lock()
-	reqsig.Sign(req, c.key, nil, c.opt.Now())
+	reqsig.Sign(req, c.key, nil, time.Now())
 	c.startMu.Unlock()
 	resp, err := c.http.Do(req)
 	if err != nil {

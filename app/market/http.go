@@ -76,10 +76,11 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	return nil
 }
 
-// car returns the signed HTTP client (shared with the store's load
+// car returns the signed HTTP client (signing with the wall clock, which
+// the store checks; Options.Now only judges entitlements) (shared with the store's load
 // generator: it re-signs a request the transport replayed).
 func (c *Client) car() *loadgen.Car {
-	return &loadgen.Car{Base: c.base, Key: c.key, ID: c.vehicle, Client: c.http, Now: c.opt.Now}
+	return &loadgen.Car{Base: c.base, Key: c.key, ID: c.vehicle, Client: c.http}
 }
 
 // call sends a request after start-up. Transport failures become
