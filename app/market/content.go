@@ -110,6 +110,7 @@ func (c *Client) Download(ctx context.Context, p Product, progress Progress) (st
 		}
 		os.Remove(part)
 	}
+	c.markInstalled(p.ID)
 	c.log.Info("market: installed", "product", p.ID, "path", dst)
 	c.changed()
 	return dst, nil
@@ -264,14 +265,12 @@ func copyAtomic(src, dst string) error {
 	return writeFileAtomic(dst, data, 0o644)
 }
 
-// Installed reports whether a content product's file is installed.
+// Installed reports whether a content product's file is installed, from
+// memory: what Load found plus what Download installed since.
 func (c *Client) Installed(p Product) bool {
-	path, err := c.InstallPath(p)
-	if err != nil {
-		return false
-	}
-	_, err = os.Stat(path)
-	return err == nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.installedSet[p.ID]
 }
 
 // InstalledMaps returns the paths of installed map regions the car holds a

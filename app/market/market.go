@@ -119,6 +119,11 @@ type Client struct {
 	entsMtime time.Time
 	listeners []func()
 	closed    bool
+
+	lastTry      time.Time // last request to the store (client clock)
+	loaded       bool
+	installedSet map[string]bool // content product IDs installed (see Load)
+	activeTheme  string
 }
 
 // DefaultDataDir returns $XDG_DATA_HOME/fascia (or ~/.local/share/fascia).
@@ -222,6 +227,7 @@ func (c *Client) State() (State, error) {
 
 func (c *Client) setState(s State, err error) {
 	c.mu.Lock()
+	c.lastTry = c.opt.Now()
 	ch := c.state != s
 	c.state, c.lastErr = s, err
 	c.mu.Unlock()

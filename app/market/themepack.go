@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -85,4 +86,49 @@ func LoadThemePack(path string) (*ThemePack, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+func (c *Client) activeThemePath() string { return filepath.Join(c.dir, "active-theme") }
+
+// SetActiveThemePack records the theme pack the driver chose (a product
+// ID; empty: the standard theme).
+func (c *Client) SetActiveThemePack(id string) error {
+	var err error
+	if id == "" {
+		err = os.Remove(c.activeThemePath())
+		if errors.Is(err, os.ErrNotExist) {
+			err = nil
+		}
+	} else {
+		err = writeFileAtomic(c.activeThemePath(), []byte(id+"\n"), 0o644)
+	}
+	if err == nil {
+		c.mu.Lock()
+		c.activeTheme = id
+		c.mu.Unlock()
+	}
+	return err
+}
+
+// ActiveThemePack returns the chosen theme pack when it is installed and
+// the car holds a valid entitlement for it; nil, "" otherwise (an expired
+// entitlement falls back to the standard theme).
+func (c *Client) ActiveThemePack() (*ThemePack, string, error) {
+	b, err := os.ReadFile(c.activeThemePath())
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	id := strings.TrimSpace(string(b))
+	path := filepath.Join(c.ThemesDir(), id+".theme.toml")
+	if !c.Entitled(id) {
+		return nil, "", nil
+	}
+	p, err := LoadThemePack(path)
+	if err != nil {
+		return nil, "", err
+	}
+	return p, id, nil
 }
