@@ -116,7 +116,6 @@ type Client struct {
 	lastErr   error
 	catalog   *Catalog
 	ents      *entitlementSet
-	entsMtime time.Time
 	listeners []func()
 	closed    bool
 

@@ -65,7 +65,6 @@ type Screen struct {
 	selected string
 	place    string
 	minutes  int
-	busy     bool
 	history  []appmarket.Purchase
 	subs     []appmarket.Subscription
 	histErr  error
