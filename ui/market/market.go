@@ -252,6 +252,17 @@ func Distance(m float64, unit string) string {
 	return fmt.Sprintf("%.0f m", math.Round(m/10)*10)
 }
 
+// Bytes formats a file size.
+func Bytes(n int64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 // Money formats minor units of a currency.
 func Money(amount int64, currency string) string {
 	sym := map[string]string{"EUR": "€", "USD": "$", "GBP": "£"}[currency]
@@ -295,6 +306,13 @@ func (s *Screen) setDetail(objs ...fyne.CanvasObject) {
 	s.endFlow()
 	s.Detail.RemoveAll()
 	s.Detail.Add(container.NewVScroll(container.NewVBox(objs...)))
+}
+
+// setDetailActions shows objs with actions kept in view below them.
+func (s *Screen) setDetailActions(actions fyne.CanvasObject, objs ...fyne.CanvasObject) {
+	s.endFlow()
+	s.Detail.RemoveAll()
+	s.Detail.Add(container.NewBorder(nil, actions, nil, nil, container.NewVScroll(container.NewVBox(objs...))))
 }
 
 // setFlow shows a step of a purchase over the whole screen: top is the
@@ -358,7 +376,7 @@ func (s *Screen) renderDetail() {
 	}
 	var acts []fyne.CanvasObject
 	if p.Content != nil {
-		objs = append(objs, para(fmt.Sprintf("Download: %s, %.1f MB, signed by the store", p.Content.File, float64(p.Content.Size)/1e6)))
+		objs = append(objs, para(fmt.Sprintf("Download: %s, %s, signed by the store", p.Content.File, Bytes(p.Content.Size))))
 	}
 	switch {
 	case p.Service != nil:
@@ -375,7 +393,8 @@ func (s *Screen) renderDetail() {
 		acts = append(acts, s.themeButtons(p)...)
 	}
 	if len(acts) > 0 {
-		objs = append(objs, s.guard(container.NewVBox(acts...)))
+		s.setDetailActions(s.guard(container.NewVBox(acts...)), objs...)
+		return
 	}
 	s.setDetail(objs...)
 }
@@ -591,16 +610,14 @@ func (s *Screen) renderParking() {
 	seg.SetSelected(fmt.Sprint(s.minutes))
 	order, err := appmarket.ParkingOrder(prod, place, s.minutes)
 	objs := []fyne.CanvasObject{heading(place.Name), para(fmt.Sprintf("%s per hour", Money(place.Rate, prod.Price.Currency))), seg}
-	if err != nil {
-		objs = append(objs, para(err.Error()))
-	} else {
-		objs = append(objs, para("Amount: "+Money(order.Amount, prod.Price.Currency)),
-			s.guard(widgets.NewTouchButton("Pay "+Money(order.Amount, prod.Price.Currency), nil, func() { s.confirm(prod, order) })))
-	}
 	if e, ok := s.entitlement(prod.ID); ok && e.Place == place.ID {
 		objs = append(objs, para("Paid here until "+e.ValidUntil.Local().Format("15:04")))
 	}
-	s.setDetail(objs...)
+	if err != nil {
+		s.setDetail(append(objs, para(err.Error()))...)
+		return
+	}
+	s.setDetailActions(s.guard(widgets.NewTouchButton("Pay "+Money(order.Amount, prod.Price.Currency), nil, func() { s.confirm(prod, order) })), objs...)
 }
 
 func (s *Screen) renderPurchases() {

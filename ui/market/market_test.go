@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
 	"io"
 	"log/slog"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
+	ftheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fascia-hmi/fascia/app"
@@ -23,6 +25,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/ui"
 	_ "github.com/fascia-hmi/fascia/ui/market"
+	fascia "github.com/fascia-hmi/fascia/ui/theme"
 	"github.com/fascia-hmi/fascia/widgets"
 )
 
@@ -241,5 +244,43 @@ func TestBuyThroughScreen(t *testing.T) {
 	tap(t, root, "Done")
 	if !hasLabel(root, "Owned") {
 		t.Fatal("product not shown as owned")
+	}
+}
+
+// TestGoldenThemePack buys, installs and switches to the Aurora theme pack
+// through the screen: the cockpit's colours change.
+func TestGoldenThemePack(t *testing.T) {
+	c := cockpit(t, false, "", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.Market.SetPIN(ctx, "alex", "1234", ""); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.Market.Buy(ctx, appmarket.NewIntent("content.theme-aurora", "alex", "1234", nil)); err != nil || p.Status != appmarket.Succeeded {
+		t.Fatalf("buy: %+v %v", p, err)
+	}
+	defer fascia.SetPack(nil, nil)
+	sh, capture := show(t, c, "night", fyne.NewSize(1280, 720))
+	root := sh.Content()
+	tap(t, root, "Themes")
+	tap(t, root, "Theme: Aurora")
+	tap(t, root, "Download and install")
+	wait(t, func() bool { return find(root, "Use this theme") != nil })
+	tap(t, root, "Use this theme")
+	wait(t, func() bool { return find(root, "Use the standard theme") != nil })
+	if got := sh.Theme().Color(ftheme.ColorNamePrimary, 0); got != (color.NRGBA{0x2e, 0xc4, 0xb6, 0xff}) {
+		t.Fatalf("night primary is %v, not the pack's", got)
+	}
+	test.AssertImageMatches(t, "market_theme_aurora_night_1280x720.png", capture())
+}
+
+func wait(t *testing.T, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -3,6 +3,7 @@ package market
 import (
 	"image/color"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	ftheme "fyne.io/fyne/v2/theme"
@@ -40,18 +41,50 @@ func Overrides(m map[string]string) map[fyne.ThemeColorName]color.NRGBA {
 }
 
 // ApplyPack puts a theme pack (nil: none) in force and re-applies the
-// theme. It runs on the UI goroutine.
-func ApplyPack(env *ui.Env, p *appmarket.ThemePack) error {
-	var err error
+// theme. A pack colour that would break a contrast pair of the cockpit is
+// left out (the rest applies); the roles left out are returned so the
+// driver can be told. It runs on the UI goroutine.
+func ApplyPack(env *ui.Env, p *appmarket.ThemePack) ([]string, error) {
 	if p == nil {
-		err = fascia.SetPack(nil, nil)
-	} else {
-		err = fascia.SetPack(Overrides(p.Day), Overrides(p.Night))
-	}
-	if err == nil {
+		if err := fascia.SetPack(nil, nil); err != nil {
+			return nil, err
+		}
 		env.ConfigChanged()
+		return nil, nil
 	}
-	return err
+	day, droppedDay := Readable(p.Day, func(m map[fyne.ThemeColorName]color.NRGBA) error { return fascia.SetPack(m, nil) })
+	night, droppedNight := Readable(p.Night, func(m map[fyne.ThemeColorName]color.NRGBA) error { return fascia.SetPack(nil, m) })
+	if err := fascia.SetPack(day, night); err != nil {
+		return nil, err
+	}
+	env.ConfigChanged()
+	var dropped []string
+	for _, r := range droppedDay {
+		dropped = append(dropped, "day "+r)
+	}
+	for _, r := range droppedNight {
+		dropped = append(dropped, "night "+r)
+	}
+	return dropped, nil
+}
+
+// Readable keeps the roles of one variant that check accepts, role by role
+// in ThemeRoles order, and names the ones it left out.
+func Readable(m map[string]string, check func(map[fyne.ThemeColorName]color.NRGBA) error) (map[fyne.ThemeColorName]color.NRGBA, []string) {
+	kept := map[string]string{}
+	var dropped []string
+	for _, role := range appmarket.ThemeRoles {
+		v, ok := m[role]
+		if !ok {
+			continue
+		}
+		kept[role] = v
+		if check(Overrides(kept)) != nil {
+			delete(kept, role)
+			dropped = append(dropped, role)
+		}
+	}
+	return Overrides(kept), dropped
 }
 
 // ApplySavedTheme loads the driver's chosen theme pack in the background
@@ -66,9 +99,8 @@ func ApplySavedTheme(env *ui.Env) {
 				return
 			}
 			if p != nil {
-				if err := ApplyPack(env, p); err != nil {
-					env.Notify(ui.Warning, "Theme pack not applied", err.Error())
-				}
+				d, err := ApplyPack(env, p)
+				notify(env, d, err)
 			}
 		})
 	}()
@@ -89,13 +121,22 @@ func (s *Screen) useTheme(id string) {
 			p, _, err = s.client.ActiveThemePack()
 		}
 		fyne.Do(func() {
-			if err == nil {
-				err = ApplyPack(s.env, p)
-			}
 			if err != nil {
 				s.env.Notify(ui.Warning, "Theme not changed", err.Error())
+			} else {
+				d, err := ApplyPack(s.env, p)
+				notify(s.env, d, err)
 			}
 			s.renderDetail()
 		})
 	}()
+}
+
+func notify(env *ui.Env, dropped []string, err error) {
+	switch {
+	case err != nil:
+		env.Notify(ui.Warning, "Theme pack not applied", err.Error())
+	case len(dropped) > 0:
+		env.Notify(ui.Info, "Theme pack applied in part", "Left out for readability: "+strings.Join(dropped, ", ")+".")
+	}
 }
