@@ -15,6 +15,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -43,8 +44,11 @@ const (
 // StaleAfter is how old a catalog may be before the screen fetches it again.
 const StaleAfter = 10 * time.Minute
 
-// Screen is the Marketplace's widgets, exported for tests.
+// Screen is the Marketplace's widgets, exported for tests. It is itself
+// the screen's canvas object.
 type Screen struct {
+	widget.BaseWidget
+
 	Status      *widget.Label
 	Tabs        *widgets.Segmented
 	Search      *widgets.TouchEntry
@@ -68,12 +72,14 @@ type Screen struct {
 	history  []appmarket.Purchase
 	subs     []appmarket.Subscription
 	histErr  error
+	settled  atomic.Uint64
 }
 
 // New builds the screen and, when the catalog in memory is missing or
 // stale, fetches it in the background.
 func New(env *ui.Env) *Screen {
 	s := &Screen{env: env, client: env.Cockpit.Market, tab: TabBrowse, minutes: 60}
+	s.ExtendBaseWidget(s)
 	s.Status = widget.NewLabel("")
 	s.Status.Wrapping = fyne.TextWrapWord
 	s.Tabs = widgets.NewSegmented([]string{TabBrowse, TabPurchases, TabParking}, []string{"Browse", "My purchases", "Parking"}, func(t string) {
@@ -107,7 +113,22 @@ func New(env *ui.Env) *Screen {
 }
 
 // Content is the screen's root object.
-func (s *Screen) Content() fyne.CanvasObject { return s.content }
+func (s *Screen) Content() fyne.CanvasObject { return s }
+
+// CreateRenderer implements fyne.Widget.
+func (s *Screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
+
+// Settled counts the store calls whose results the screen has shown; a
+// test waits for it to move before looking at the widgets.
+func (s *Screen) Settled() uint64 { return s.settled.Load() }
+
+// do applies a store call's result on the UI goroutine.
+func (s *Screen) do(f func()) {
+	fyne.Do(func() {
+		f()
+		s.settled.Add(1)
+	})
+}
 
 // refresh fetches catalog and entitlements off the UI goroutine.
 func (s *Screen) refresh() {
@@ -138,7 +159,7 @@ func (s *Screen) loadHistory() {
 		if err == nil {
 			subs, err = s.client.Subscriptions(ctx)
 		}
-		fyne.Do(func() {
+		s.do(func() {
 			s.history, s.subs, s.histErr = h, subs, err
 			if s.tab == TabPurchases {
 				s.render()
@@ -486,7 +507,7 @@ func (s *Screen) pay(in appmarket.Intent) {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		p, err := s.client.Buy(ctx, in)
-		fyne.Do(func() { s.result(in, p, err) })
+		s.do(func() { s.result(in, p, err) })
 	}()
 }
 
@@ -514,7 +535,7 @@ func (s *Screen) result(in appmarket.Intent, p appmarket.Purchase, err error) {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 				defer cancel()
 				q, err := s.client.Confirm(ctx, p.ID, code)
-				fyne.Do(func() { s.result(in, q, err) })
+				s.do(func() { s.result(in, q, err) })
 			}()
 		})
 	case p.Status == appmarket.Declined:
@@ -546,7 +567,7 @@ func (s *Screen) setPIN(in appmarket.Intent) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			err := s.client.SetPIN(ctx, in.Driver, pin, "")
-			fyne.Do(func() {
+			s.do(func() {
 				if err != nil {
 					s.result(in, appmarket.Purchase{}, err)
 					return
@@ -571,7 +592,7 @@ func (s *Screen) install(p appmarket.Product) {
 				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
 			}
 		})
-		fyne.Do(func() {
+		s.do(func() {
 			if err != nil {
 				s.setDetail(heading("Not installed"), para(err.Error()), widgets.NewTouchButton("Back", nil, s.renderDetail))
 				return

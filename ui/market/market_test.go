@@ -24,7 +24,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/ui"
-	_ "github.com/fascia-hmi/fascia/ui/market"
+	"github.com/fascia-hmi/fascia/ui/market"
 	fascia "github.com/fascia-hmi/fascia/ui/theme"
 	"github.com/fascia-hmi/fascia/widgets"
 )
@@ -226,17 +226,17 @@ func TestBuyThroughScreen(t *testing.T) {
 	tap(t, root, "Weather Radar")
 	tap(t, root, "Buy")
 	tap(t, root, "Continue")
-	for _, k := range []string{"1", "2", "3", "4", "OK"} {
+	for _, k := range []string{"1", "2", "3", "4"} {
 		tap(t, root, k)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for !hasLabel(root, "Receipt") {
-		if time.Now().After(deadline) {
-			var ls []string
-			labels(root, &ls)
-			t.Fatalf("no receipt; labels %q", ls)
-		}
-		time.Sleep(20 * time.Millisecond)
+	scr := screen(t, root)
+	n := scr.Settled()
+	tap(t, root, "OK")
+	wait(t, func() bool { return scr.Settled() > n })
+	if !hasLabel(root, "Receipt") {
+		var ls []string
+		labels(root, &ls)
+		t.Fatalf("no receipt; labels %q", ls)
 	}
 	if !c.Market.Entitled("app.weather-radar") {
 		t.Fatal("not entitled after buying through the screen")
@@ -264,10 +264,16 @@ func TestGoldenThemePack(t *testing.T) {
 	root := sh.Content()
 	tap(t, root, "Themes")
 	tap(t, root, "Theme: Aurora")
+	scr := screen(t, root)
+	n := scr.Settled()
 	tap(t, root, "Download and install")
-	wait(t, func() bool { return find(root, "Use this theme") != nil })
+	wait(t, func() bool { return scr.Settled() > n })
+	n = scr.Settled()
 	tap(t, root, "Use this theme")
-	wait(t, func() bool { return find(root, "Use the standard theme") != nil })
+	wait(t, func() bool { return scr.Settled() > n })
+	if find(root, "Use the standard theme") == nil {
+		t.Fatal("the pack is not shown as in use")
+	}
 	if got := sh.Theme().Color(ftheme.ColorNamePrimary, 0); got != (color.NRGBA{0x2e, 0xc4, 0xb6, 0xff}) {
 		t.Fatalf("night primary is %v, not the pack's", got)
 	}
@@ -283,4 +289,34 @@ func wait(t *testing.T, ok func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// screen finds the Marketplace screen in the shell.
+func screen(t *testing.T, o fyne.CanvasObject) *market.Screen {
+	t.Helper()
+	var walk func(o fyne.CanvasObject) *market.Screen
+	walk = func(o fyne.CanvasObject) *market.Screen {
+		switch v := o.(type) {
+		case *market.Screen:
+			return v
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				if s := walk(c); s != nil {
+					return s
+				}
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				if s := walk(c); s != nil {
+					return s
+				}
+			}
+		}
+		return nil
+	}
+	s := walk(o)
+	if s == nil {
+		t.Fatal("no Marketplace screen")
+	}
+	return s
 }

@@ -120,7 +120,7 @@ func (s *Screen) useTheme(id string) {
 		if err == nil && id != "" {
 			p, _, err = s.client.ActiveThemePack()
 		}
-		fyne.Do(func() {
+		s.do(func() {
 			if err != nil {
 				s.env.Notify(ui.Warning, "Theme not changed", err.Error())
 			} else {
