@@ -641,6 +641,16 @@ func (s *Screen) renderParking() {
 	s.setDetailActions(s.guard(widgets.NewTouchButton("Pay "+Money(order.Amount, prod.Price.Currency), nil, func() { s.confirm(prod, order) })), objs...)
 }
 
+// title is a product's title from the catalog, else its ID.
+func (s *Screen) title(id string) string {
+	if cat := s.client.Catalog(); cat != nil {
+		if p, ok := cat.Product(id); ok {
+			return p.Title
+		}
+	}
+	return id
+}
+
 func (s *Screen) renderPurchases() {
 	var objs []fyne.CanvasObject
 	objs = append(objs, heading("Subscriptions"))
@@ -655,7 +665,7 @@ func (s *Screen) renderPurchases() {
 		if sb.Status != "active" {
 			state = sb.Status
 		}
-		objs = append(objs, para(fmt.Sprintf("%s — %s, %s / %s", sb.Product, state, Money(sb.Amount, sb.Currency), sb.Period)))
+		objs = append(objs, para(fmt.Sprintf("%s — %s, %s %s", s.title(sb.Product), state, Money(sb.Amount, sb.Currency), sb.Period)))
 	}
 	if len(s.subs) == 0 && s.histErr == nil {
 		objs = append(objs, para("None."))
@@ -671,7 +681,11 @@ func (s *Screen) renderPurchases() {
 		if !e.Valid(now) {
 			st = "expired " + e.ValidUntil.Local().Format("2 Jan 2006 15:04")
 		}
-		objs = append(objs, para(e.Product+" — "+st))
+		what := s.title(e.Product)
+		if e.Place != "" {
+			what += " (" + e.Place + ")"
+		}
+		objs = append(objs, para(what+" — "+st))
 	}
 	if len(s.history) > 0 {
 		objs = append(objs, heading("Purchases"))

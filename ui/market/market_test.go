@@ -320,3 +320,32 @@ func screen(t *testing.T, o fyne.CanvasObject) *market.Screen {
 	}
 	return s
 }
+
+// TestPurchasesTab shows subscription status with its renewal date and
+// the purchase history with receipts.
+func TestPurchasesTab(t *testing.T) {
+	c := cockpit(t, false, "", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.Market.SetPIN(ctx, "alex", "1234", ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"sub.live-traffic-monthly", "app.weather-radar"} {
+		if p, err := c.Market.Buy(ctx, appmarket.NewIntent(id, "alex", "1234", nil)); err != nil || p.Status != appmarket.Succeeded {
+			t.Fatalf("buy %s: %+v %v", id, p, err)
+		}
+	}
+	sh, _ := show(t, c, "day", fyne.NewSize(1280, 720))
+	root := sh.Content()
+	scr := screen(t, root)
+	n := scr.Settled()
+	tap(t, root, "My purchases")
+	wait(t, func() bool { return scr.Settled() > n })
+	for _, want := range []string{"Live Traffic (monthly) — renews", "€3.99 monthly", "receipt ", "Weather Radar — valid until"} {
+		if !hasLabel(root, want) {
+			var ls []string
+			labels(root, &ls)
+			t.Fatalf("no %q in %q", want, ls)
+		}
+	}
+}
