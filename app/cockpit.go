@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/feed"
 	"github.com/fascia-hmi/fascia/app/health"
+	"github.com/fascia-hmi/fascia/app/market"
 	"github.com/fascia-hmi/fascia/app/media"
 	"github.com/fascia-hmi/fascia/app/media/library"
 	"github.com/fascia-hmi/fascia/app/media/player"
@@ -43,6 +44,7 @@ type Cockpit struct {
 	Feed    *feed.Feed
 	Map     *nav.Map       // tile source and renderer
 	Media   *media.Service // music; opens the audio device, library and saved queue in Start
+	Market  *market.Client // the in-car store; its embedded server starts on first use
 	Version string
 	Log     *slog.Logger
 
@@ -75,6 +77,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		Store:   store,
 		Decoder: dec,
 		Alerts:  health.NewMonitor(store),
+		Market:  market.New(market.Options{URL: cfg.Market, Log: opt.Log, Now: opt.Clock}),
 		Version: Version,
 		Log:     opt.Log,
 	}
@@ -187,6 +190,7 @@ func (c *Cockpit) Close() {
 	if err := c.Media.Close(); err != nil {
 		c.Log.Warn("media", "err", err)
 	}
+	c.Market.Close()
 }
 
 // SaveConfig writes the current configuration to its file.

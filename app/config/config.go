@@ -52,6 +52,7 @@ type Config struct {
 	Map        string `toml:"map"`          // MBTiles or PMTiles file; empty: the embedded demo map
 	MapCacheMB int    `toml:"map_cache_mb"` // bound of the map's tile caches, MB
 	Media      Media  `toml:"media"`
+	Market     string `toml:"market"` // store URL; empty: the embedded local store
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -143,7 +144,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb", "media-folders", "media-sink"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb", "media-folders", "media-sink", "market"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -165,6 +166,7 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("map-cache-mb", "64", "bound of the map's tile caches in MB")
 	fs.String("media-folders", "", "music folders besides the XDG music folder, separated by "+string(filepath.ListSeparator))
 	fs.String("media-sink", c.Media.Sink, "audio sink: default (the sound device) or null")
+	fs.String("market", c.Market, "store URL (default: the embedded local store)")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -221,6 +223,8 @@ func (c *Config) setKey(name, v string) error {
 		c.Media.Folders = filepath.SplitList(v)
 	case "media-sink":
 		c.Media.Sink = v
+	case "market":
+		c.Market = v
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -307,6 +311,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("can: empty source")
 	case c.MapCacheMB < 8 || c.MapCacheMB > 4096:
 		return fmt.Errorf("map_cache_mb: %d is outside 8–4096", c.MapCacheMB)
+	case c.Market != "" && !strings.HasPrefix(c.Market, "http://") && !strings.HasPrefix(c.Market, "https://"):
+		return fmt.Errorf("market: %q is not an http:// or https:// URL (empty: the embedded store)", c.Market)
 	}
 	for _, err := range []error{
 		oneOf("theme", c.Theme, "day", "night", "auto"),

@@ -40,6 +40,7 @@ func purchaseOf(t *testing.T, r loadgen.Reply) orders.PurchaseView {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := loadgen.NewCar(e.base, nil)
@@ -117,6 +118,7 @@ func TestCatalog(t *testing.T) {
 }
 
 func TestBuyApp(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -192,6 +194,7 @@ func TestBuyApp(t *testing.T) {
 }
 
 func TestRejectsBadRequests(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()

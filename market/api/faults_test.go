@@ -153,6 +153,12 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("faults not injected: %d kills, %d database restarts", kills, dbRestarts)
 		}
 
+		// Read the ledger through a fresh pool: connections the last
+		// database fault killed would fail once each.
+		e.stop()
+		e.st.Close()
+		e.st = db.Open(t)
+
 		// The ledger: one capture per intended purchase, nothing more.
 		captured := e.sandbox.Captured()
 		want := 0

@@ -18,6 +18,7 @@ import (
 )
 
 func TestContentDownload(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -69,6 +70,7 @@ func itoa(n int) string { return jsonNum(n) }
 func jsonNum(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func TestSandboxCards(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -141,6 +143,7 @@ func TestSandboxCards(t *testing.T) {
 }
 
 func TestSubscriptionLifecycle(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -218,6 +221,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 }
 
 func TestPINs(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -255,6 +259,7 @@ func TestPINs(t *testing.T) {
 }
 
 func TestReconcile(t *testing.T) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
 		e := newEnv(t, db)
 		c := e.car()
@@ -283,6 +288,33 @@ func TestReconcile(t *testing.T) {
 		}
 		if n := len(e.sandbox.Captured()); n != 1 {
 			t.Fatalf("%d captures, want 1", n)
+		}
+	})
+}
+
+// Two taps with different keys while the first purchase is unfinished:
+// the second is refused, nothing written, one charge.
+func TestOneOpenPurchasePerProduct(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, db *storetest.DB) {
+		e := newEnv(t, db)
+		c := e.car()
+		r, _ := c.Buy(bg, "tap-one-aaaa", buyBody(demo.TrafficMonth, payment.CardConfirm, nil))
+		if r.Status != 202 {
+			t.Fatalf("first tap: %d %s", r.Status, r.Body)
+		}
+		r, _ = c.Buy(bg, "tap-two-bbbb", buyBody(demo.TrafficMonth, payment.CardApprove, nil))
+		wantError(t, r, 409, "conflict", "product")
+		if _, err := e.st.Idem(bg, c.ID, "tap-two-bbbb"); err == nil {
+			t.Fatal("refused purchase left an idempotency record")
+		}
+		// Services can be bought in parallel.
+		park := func(key string) int {
+			r, _ := c.Buy(bg, key, buyBody(demo.Parking, payment.CardConfirm, map[string]any{"service": map[string]any{"place_id": "p", "amount": 100, "minutes": 10}}))
+			return r.Status
+		}
+		if a, b := park("park-one-aaaa"), park("park-two-bbbb"); a != 202 || b != 202 {
+			t.Fatalf("parallel parking: %d %d", a, b)
 		}
 	})
 }

@@ -382,6 +382,9 @@ func (s *Service) Buy(ctx context.Context, r BuyRequest) (Response, error) {
 		p.PlaceID, p.PlaceName, p.Minutes = r.Service.PlaceID, r.Service.PlaceName, r.Service.Minutes
 	}
 	idem, p, created, err := s.Store.BeginPurchase(ctx, store.Idem{Vehicle: r.Vehicle, Key: r.IdempotencyKey, RequestHash: hash, CreatedAt: now}, p)
+	if errors.Is(err, store.ErrConflict) {
+		return Response{}, fail(409, "conflict", "product", "a purchase of "+prod.ID+" by this vehicle is already in progress")
+	}
 	if err != nil {
 		return Response{}, err
 	}

@@ -38,6 +38,18 @@ var migrations = []string{
 	   method TEXT NOT NULL, updated_at BIGINT NOT NULL);
 	 CREATE INDEX subscriptions_due ON subscriptions (status, period_end);
 	 CREATE INDEX subscriptions_vehicle ON subscriptions (vehicle, product)`,
+	// 2: at most one unfinished purchase of an app, content or subscription
+	// per vehicle, so two taps with different keys cannot buy it twice.
+	`CREATE UNIQUE INDEX purchases_one_open ON purchases (vehicle, product) WHERE status IN ('pending', 'requires_confirmation') AND kind <> 'service'`,
+}
+
+// isUnique reports a unique-constraint violation on either backend.
+func isUnique(err error) bool {
+	if err == nil {
+		return false
+	}
+	m := err.Error()
+	return strings.Contains(m, "UNIQUE constraint failed") || strings.Contains(m, "SQLSTATE 23505")
 }
 
 // sqlStore is the Store over database/sql; rebind turns the '?'
@@ -370,6 +382,9 @@ func (s *sqlStore) BeginPurchase(ctx context.Context, idem Idem, p Purchase) (Id
 			_, err = s.exec(ctx, tx, (`INSERT INTO purchases (` + purchaseCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				p.ID, p.Vehicle, p.Product, p.Kind, p.Title, p.Driver, p.Amount, p.Currency, p.TaxRateBP, p.Period, p.Status, p.CardLast4, p.Method,
 				p.ChargeID, p.DeclineCode, p.PlaceID, p.PlaceName, p.Minutes, p.Receipt, ms(p.CreatedAt), ms(p.UpdatedAt))
+			if isUnique(err) {
+				return ErrConflict
+			}
 			if err != nil {
 				return err
 			}

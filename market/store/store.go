@@ -165,6 +165,9 @@ type Store interface {
 	PutDriver(ctx context.Context, d Driver) error
 	PINAttempt(ctx context.Context, vehicle, driver string, ok bool, lockAfter int, lockUntil time.Time) error
 
+	// BeginPurchase records the idempotency key and the pending purchase,
+	// or returns what the key already names (created false). ErrConflict:
+	// the vehicle has an unfinished purchase of this (non-service) product.
 	BeginPurchase(ctx context.Context, idem Idem, p Purchase) (Idem, Purchase, bool, error)
 	Idem(ctx context.Context, vehicle, key string) (Idem, error)
 	CompletePurchase(ctx context.Context, c Completion) (Idem, error)

@@ -125,11 +125,7 @@ func New(v Variant, scale float32) *Theme {
 	if !(scale > 0) {
 		scale = 1
 	}
-	pal := dayPalette
-	if v == Night {
-		pal = nightPalette
-	}
-	return &Theme{variant: v, scale: scale, pal: pal}
+	return &Theme{variant: v, scale: scale, pal: overlay(base(v), packFor(v))}
 }
 
 // Variant returns the palette of the theme.

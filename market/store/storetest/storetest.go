@@ -114,7 +114,7 @@ func (d *DB) Disrupt(t testing.TB) int {
 		return 0
 	}
 	var n int
-	err := d.admin.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, d.name).Scan(&n)
+	err := d.admin.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND usename = current_user`, d.name).Scan(&n)
 	if err != nil {
 		t.Fatalf("terminate backends: %v", err)
 	}

@@ -1,0 +1,4 @@
+package main
+
+// The Marketplace screen registers itself with the dock.
+import _ "github.com/fascia-hmi/fascia/ui/market"
