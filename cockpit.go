@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/internal/paintprobe"
 	"github.com/fascia-hmi/fascia/ui"
+	uimarket "github.com/fascia-hmi/fascia/ui/market"
 	"github.com/fascia-hmi/fascia/ui/tester"
 )
 
@@ -86,6 +87,7 @@ func runCockpit(args []string, stderr io.Writer) int {
 	go func() { built <- ui.New(c, ui.Options{}) }()
 	w.Show()
 	shell := <-built
+	uimarket.ApplySavedTheme(shell.Env()) // the driver's theme pack, loaded off the UI goroutine
 	probe := paintprobe.New(func() {
 		log.Info("first frame", "ms", time.Since(start).Milliseconds(), "source", cfg.CAN)
 		if cfg.ExitAfter > 0 {

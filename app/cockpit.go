@@ -82,7 +82,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		Log:     opt.Log,
 	}
 	c.Feed = feed.New(cfg.CAN, c.OpenSource, dec, store, feed.Options{Record: cfg.Record, Log: opt.Log})
-	c.Map = nav.Open(cfg.Map, cfg.MapCacheMB, opt.Log)
+	c.Map = nav.Open(cfg.Map, c.Market.InstalledMaps(), cfg.MapCacheMB, opt.Log)
 	if c.Media, err = media.New(media.Options{Sink: cfg.Media.Sink, Store: store, Log: opt.Log, StatePath: player.DefaultStatePath(),
 		LibraryOptions: &library.Options{Folders: cfg.Media.Folders, Embedded: assets.FS, Log: opt.Log}}); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/fascia-hmi/fascia/assets"
 	"github.com/fascia-hmi/fascia/market/api"
 	"github.com/fascia-hmi/fascia/market/catalog"
 	"github.com/fascia-hmi/fascia/market/demo"
@@ -89,6 +91,10 @@ func seed(ctx context.Context, st store.Store, key ed25519.PrivateKey, content, 
 		if err != nil {
 			return fmt.Errorf("region pack: %w", err)
 		}
+		pack = b
+	} else if b, err := fs.ReadFile(assets.FS, "maps/monaco.pmtiles"); err == nil {
+		// The cockpit's own Monaco tiles (scripts/make-map), so that a
+		// clean install sells a real region pack too.
 		pack = b
 	}
 	cats, prods, err := demo.Catalog(key, content, pack)

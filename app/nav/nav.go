@@ -33,7 +33,11 @@ type Map struct {
 // A missing or corrupt file does not stop the cockpit: Open logs the
 // reason, falls back to the demo map and records the reason in Err; if not
 // even the demo map opens, the Map has no source or renderer.
-func Open(path string, cacheMB int, log *slog.Logger) *Map {
+//
+// regions are installed map region packs (PMTiles or MBTiles files, e.g.
+// bought in the marketplace), stacked over the base map: where a region has
+// a tile it wins. A region that does not open is logged and left out.
+func Open(path string, regions []string, cacheMB int, log *slog.Logger) *Map {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -59,6 +63,19 @@ func Open(path string, cacheMB int, log *slog.Logger) *Map {
 			return m
 		}
 		src = s
+	}
+	var stack []tiles.Source
+	for _, r := range regions {
+		s, err := tiles.Open(r)
+		if err != nil {
+			log.Warn("map: region left out", "file", r, "err", err)
+			continue
+		}
+		stack = append(stack, s)
+	}
+	if len(stack) > 0 {
+		src = tiles.NewStack(append(stack, src)...)
+		m.Name = fmt.Sprintf("%s + %d region(s)", m.Name, len(stack))
 	}
 	m.Source = src
 	m.Renderer = render.New(src, render.Options{CacheBytes: int64(cacheMB) << 20, Log: log})

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/fascia-hmi/fascia/app/nav/render"
 )
 
@@ -25,7 +27,7 @@ func TestOpenFallsBackToDemo(t *testing.T) {
 		{corrupt, "corrupt.pmtiles"},
 	} {
 		var log bytes.Buffer
-		m := Open(tc.path, 16, slog.New(slog.NewTextHandler(&log, nil)))
+		m := Open(tc.path, nil, 16, slog.New(slog.NewTextHandler(&log, nil)))
 		if m.Err == nil || !strings.Contains(m.Err.Error(), tc.want) {
 			t.Errorf("%s: Err = %v, want it to name the file", tc.path, m.Err)
 		}
@@ -44,7 +46,7 @@ func TestOpenFallsBackToDemo(t *testing.T) {
 // TestOpenDemoRenders opens the default (embedded) map with a small cache
 // and renders a tile of Monaco through it.
 func TestOpenDemoRenders(t *testing.T) {
-	m := Open("", 8, nil)
+	m := Open("", nil, 8, nil)
 	defer m.Close()
 	if m.Err != nil || m.Name != "demo" {
 		t.Fatalf("demo map: %v (%q)", m.Err, m.Name)
@@ -74,9 +76,28 @@ func TestOpenFile(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Skip("shared tile data absent")
 	}
-	m := Open(path, 0, nil)
+	m := Open(path, nil, 0, nil)
 	defer m.Close()
 	if m.Err != nil || m.Name != path || m.Renderer.Stats().Limit != DefaultCacheMB<<20 {
 		t.Fatalf("%+v", m)
+	}
+}
+
+// TestRegionStacked: an installed region pack is stacked over the base map,
+// and one that does not open is left out without losing the map.
+func TestRegionStacked(t *testing.T) {
+	region := "../../assets/maps/krems.pmtiles"
+	bad := filepath.Join(t.TempDir(), "broken.pmtiles")
+	if err := os.WriteFile(bad, []byte("not a tile archive"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := Open("", []string{region, bad}, 8, nil)
+	defer m.Close()
+	if m.Renderer == nil || m.Name != "demo + 1 region(s)" {
+		t.Fatalf("map %q (renderer %v), want the demo map with one region", m.Name, m.Renderer != nil)
+	}
+	b := m.Source.Meta().Bounds
+	if !b.Contains(orb.Point{15.6, 48.41}) || !b.Contains(orb.Point{7.42, 43.73}) {
+		t.Fatalf("bounds %v do not cover Krems and Monaco", b)
 	}
 }
