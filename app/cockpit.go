@@ -18,6 +18,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/health"
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/app/vehicle"
+	"github.com/fascia-hmi/fascia/app/voice"
 	"github.com/fascia-hmi/fascia/assets"
 	"github.com/fascia-hmi/fascia/platform/can"
 )
@@ -37,6 +38,7 @@ type Cockpit struct {
 	Decoder *vehicle.Decoder
 	Alerts  *health.Monitor
 	Feed    *feed.Feed
+	Voice   *voice.Service
 	Version string
 	Log     *slog.Logger
 
@@ -73,6 +75,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		Log:     opt.Log,
 	}
 	c.Feed = feed.New(cfg.CAN, c.OpenSource, dec, store, feed.Options{Record: cfg.Record, Log: opt.Log})
+	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS), Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
 
@@ -136,6 +139,7 @@ func (c *Cockpit) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
+	c.Voice.Start()
 	return nil
 }
 
@@ -145,6 +149,7 @@ func (c *Cockpit) Close() {
 		c.cancel()
 	}
 	c.Feed.Close()
+	c.Voice.Close()
 }
 
 // SaveConfig writes the current configuration to its file.

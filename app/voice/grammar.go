@@ -40,7 +40,29 @@ type GrammarOptions struct {
 	// (weight 1); 0 leaves the loop out. See docs/voice.md for the
 	// measured trade-off.
 	Garbage float64
+	// Fillers are the garbage loop's words; nil uses one word per phone
+	// (GarbagePrefix + phone).
+	Fillers []string
 }
+
+// CommonWords are frequent English words for a word-level garbage loop:
+// everyday speech that is not a command is mostly made of them.
+var CommonWords = strings.Fields(`the of and a to in is you that it he was for on are as with his they
+i at be this have from or one had by word but not what all were we when your can said there use an each
+which she do how their if will up other about out many then them these so some her would make like him
+into time has look two more write go see number no way could people my than first water been call who
+its now find long down day did get come made may part over new sound take only little work know place
+year live back give most very after thing our just name good sentence man think say great where help
+through much before line right too mean old any same tell boy follow came want show also around form
+three small set put end does another well large must big even such because turn here why ask went men
+read need land different home us move try kind hand picture again change off play spell air away animal
+house point page letter mother answer found study still learn should world high every near add food
+between own below country plant last school father keep tree never start city earth eye light thought
+head under story saw left few while along might close something seem next hard open example begin life
+always those both paper together got group often run important until children side feet car mile night
+walk white sea began grow took river four carry state once book hear stop without second later miss idea
+enough eat face watch far really almost let above girl sometimes mountain cut young talk soon list song
+being leave family`)
 
 // BuildGrammar generates the JSGF grammar for specs with slot values.
 // Rules are emitted in catalog order; slot alternatives in the order given.
@@ -103,9 +125,15 @@ func BuildGrammar(name string, specs []Spec, slots Slots, opt GrammarOptions) (*
 		fmt.Fprintf(&b, "<s_%s> = %s;\n", s, strings.Join(alts, " | "))
 	}
 	if opt.Garbage > 0 {
-		gw := make([]string, len(Phones))
-		for i, p := range Phones {
-			gw[i] = GarbagePrefix + strings.ToLower(p)
+		var gw []string
+		if opt.Fillers != nil {
+			for _, w := range opt.Fillers {
+				gw = append(gw, GarbagePrefix+w)
+			}
+		} else {
+			for _, p := range Phones {
+				gw = append(gw, GarbagePrefix+strings.ToLower(p))
+			}
 		}
 		fmt.Fprintf(&b, "<garbage> = (%s)+;\n", strings.Join(gw, " | "))
 		fmt.Fprintf(&b, "public <command> = /1/ (%s) | /%g/ <garbage>;\n", strings.Join(cmds, " | "), opt.Garbage)

@@ -32,3 +32,20 @@ func StreetNames(fsys fs.FS, path string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// Names is a fixed list of slot values.
+type Names []string
+
+// Values returns the names.
+func (n Names) Values() []string { return n }
+
+// MonacoStreets are the place slot's values from the embedded Monaco
+// street graph, for the cockpit and tools until the map's search offers
+// POIs (nil when the asset cannot be read).
+func MonacoStreets(fsys fs.FS) Names {
+	n, err := StreetNames(fsys, "routes/monaco.json")
+	if err != nil {
+		return nil
+	}
+	return n
+}

@@ -15,17 +15,25 @@ type RecognizerOptions struct {
 	// Garbage is the weight of the garbage loop in the grammar (see
 	// GrammarOptions); DefaultGarbage when zero, none when negative.
 	Garbage float64
+	// PhoneCheck runs a second decoder with a phone loop (allphone search)
+	// beside the grammar and rejects utterances whose grammar path scores
+	// worse per frame than the phone loop by more than Threshold. On by
+	// default; negative Threshold turns it off.
+	Threshold float64
 	// MinFrames rejects utterances whose words cover fewer frames
 	// (10 ms each); 0 means DefaultMinFrames.
 	MinFrames int
-	Lexicon   *Lexicon
+	// Fillers are the words of a word-level garbage loop (nil: phones).
+	Fillers []string
+	Lexicon *Lexicon
 	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
 	Args []string
 }
 
 // Measured defaults (docs/voice.md).
 const (
-	DefaultGarbage   = 1e-12
+	DefaultGarbage   = -1 // no garbage loop: measured slower and worse than the phone check
+	DefaultThreshold = 1e9 // placeholder until measured
 	DefaultMinFrames = 20
 )
 
@@ -36,9 +44,14 @@ type Result struct {
 	Intent     *Intent       `json:"intent,omitempty"`   // nil when rejected
 	Rejected   string        `json:"rejected,omitempty"` // why, when Intent is nil
 	Score      int32         `json:"score"`
+	// Gap is the phone loop's acoustic score minus the grammar path's,
+	// per frame (log base 1.0001 ÷ 1000): near 0 for commands, large for
+	// speech the grammar cannot explain.
+	Gap float64 `json:"gap"`
 	Audio      time.Duration `json:"audio"`  // length of the utterance
-	Decode     time.Duration `json:"decode"` // end of audio → intent
-	CPU        time.Duration `json:"cpu"`    // total decoding time (RTF = CPU/Audio)
+	Decode     time.Duration `json:"decode"` // end of audio → intent, wall clock
+	DecodeCPU  time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
+	CPU        time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
 }
 
 // Recognizer is one long-lived PocketSphinx decoder with the command
@@ -48,6 +61,7 @@ type Result struct {
 type Recognizer struct {
 	mu       sync.Mutex
 	dec      *sphinx.Decoder
+	phones   *sphinx.Decoder // phone loop, nil when the check is off
 	lex      *Lexicon
 	opt      RecognizerOptions
 	grammars map[string]*Grammar
@@ -65,6 +79,9 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	if opt.Garbage == 0 {
 		opt.Garbage = DefaultGarbage
 	}
+	if opt.Threshold == 0 {
+		opt.Threshold = DefaultThreshold
+	}
 	if opt.MinFrames == 0 {
 		opt.MinFrames = DefaultMinFrames
 	}
@@ -76,10 +93,35 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 		return nil, err
 	}
 	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}}
-	for i, p := range Phones {
-		if err := dec.AddWord(GarbagePrefix+strings.ToLower(p), p, i == len(Phones)-1); err != nil {
+	if opt.Threshold > 0 {
+		ph, err := sphinx.New(opt.Args...)
+		if err == nil {
+			err = ph.SetAllphone("phones", sphinx.PhoneLM)
+			if err == nil {
+				err = ph.SetSearch("phones")
+			}
+			if err != nil {
+				ph.Close()
+			}
+		}
+		if err != nil {
 			dec.Close()
 			return nil, err
+		}
+		r.phones = ph
+	}
+	for _, p := range Phones {
+		if err := dec.AddWord(GarbagePrefix+strings.ToLower(p), p, false); err != nil {
+			dec.Close()
+			return nil, err
+		}
+	}
+	for _, w := range opt.Fillers {
+		if ph, ok := dec.Lookup(w); ok {
+			if err := dec.AddWord(GarbagePrefix+w, ph, false); err != nil {
+				dec.Close()
+				return nil, err
+			}
 		}
 	}
 	return r, nil
@@ -90,6 +132,9 @@ func (r *Recognizer) Close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.dec.Close()
+	if r.phones != nil {
+		r.phones.Close()
+	}
 }
 
 // GrammarOptions are the options grammars for this recognizer are built with.
@@ -98,7 +143,7 @@ func (r *Recognizer) GrammarOptions() GrammarOptions {
 	if g < 0 {
 		g = 0
 	}
-	return GrammarOptions{Garbage: g}
+	return GrammarOptions{Garbage: g, Fillers: r.opt.Fillers}
 }
 
 // Build generates a grammar for specs and slots and loads it as search
@@ -190,6 +235,12 @@ func (r *Recognizer) Begin() error {
 	if err := r.dec.StartUtt(); err != nil {
 		return err
 	}
+	if r.phones != nil {
+		if err := r.phones.StartUtt(); err != nil {
+			r.dec.EndUtt()
+			return err
+		}
+	}
 	r.inUtt, r.samples, r.cpu = true, 0, 0
 	return nil
 }
@@ -201,9 +252,13 @@ func (r *Recognizer) Feed(samples []int16) error {
 	if !r.inUtt {
 		return fmt.Errorf("voice: no utterance started")
 	}
-	t := time.Now()
-	err := r.dec.Process(samples, false)
-	r.cpu += time.Since(t)
+	var err error
+	r.cpu += threadCPU(func() {
+		err = r.dec.Process(samples, false)
+		if err == nil && r.phones != nil {
+			err = r.phones.Process(samples, false)
+		}
+	})
 	r.samples += len(samples)
 	return err
 }
@@ -221,14 +276,29 @@ func (r *Recognizer) End() (Result, error) {
 	}
 	r.inUtt = false
 	t := time.Now()
+	var res Result
+	var err error
+	res.DecodeCPU = threadCPU(func() { res, err = r.end() })
+	res.Decode = time.Since(t)
+	res.CPU = r.cpu + res.DecodeCPU
+	return res, err
+}
+
+func (r *Recognizer) end() (Result, error) {
 	if err := r.dec.EndUtt(); err != nil {
+		if r.phones != nil {
+			r.phones.EndUtt()
+		}
 		return Result{}, err
+	}
+	if r.phones != nil {
+		if err := r.phones.EndUtt(); err != nil {
+			return Result{}, err
+		}
 	}
 	hyp, score := r.dec.Hyp()
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
 	r.decide(&res)
-	res.Decode = time.Since(t)
-	res.CPU = r.cpu + res.Decode
 	return res, nil
 }
 
@@ -245,15 +315,29 @@ func (r *Recognizer) decide(res *Result) {
 		}
 	}
 	res.Transcript = strings.Join(words, " ")
-	speech := 0
+	speech, gram := 0, int64(0)
 	for _, s := range r.dec.Segments() {
 		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
 			speech += s.End - s.Start + 1
 		}
+		gram += int64(s.Acoustic)
 	}
 	if speech < r.opt.MinFrames {
 		res.Rejected = "too short"
 		return
+	}
+	if r.phones != nil {
+		var ph int64
+		for _, s := range r.phones.Segments() {
+			ph += int64(s.Acoustic)
+		}
+		if n := r.dec.Frames(); n > 0 {
+			res.Gap = float64(ph-gram) / float64(n) / 1000
+		}
+		if res.Gap > r.opt.Threshold {
+			res.Rejected = "not a command"
+			return
+		}
 	}
 	g := r.grammars[r.active]
 	in, ok := g.Match(words)

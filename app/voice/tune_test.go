@@ -28,12 +28,16 @@ func TestTune(t *testing.T) {
 	}
 	for _, w := range strings.Split(os.Getenv("VOICE_TUNE"), ",") {
 		gw, _ := strconv.ParseFloat(w, 64)
-		r, g := newTestRecognizer(t, RecognizerOptions{Garbage: gw, Args: args})
+		opt := RecognizerOptions{Garbage: gw, Args: args, Threshold: -1}
+		if os.Getenv("VOICE_FILLERS") != "" {
+			opt.Fillers = CommonWords
+		}
+		r, g := newTestRecognizer(t, opt)
 		ev := evaluate(t, r, g, items)
 		for _, c := range []string{"clean", "pink15", "brown15", "pink5", "brown5"} {
 			t.Logf("w=%s in %-8s %5.1f%% (%d)   oog %5.1f%% (%d)", w, c, ev.in[c].pct(), ev.in[c].n, ev.oog[c].pct(), ev.oog[c].n)
 		}
-		t.Logf("decode median %.1f ms, rtf median %.3f", median(ev.decodeMs), median(ev.rtf))
+		t.Logf("decode median %.1f ms wall, rtf median %.3f (thread CPU)", median(ev.decodeMs), median(ev.rtf))
 		if os.Getenv("VOICE_MISSES") != "" {
 			for _, m := range ev.misses {
 				t.Log(m)
