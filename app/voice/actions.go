@@ -168,4 +168,3 @@ func Answer(st *vehicle.Store, kind string, miles bool) string {
 	}
 	return NoData
 }
-

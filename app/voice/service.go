@@ -81,20 +81,20 @@ type Capture func(ctx context.Context, fn func([]int16)) (stop func(), err error
 // Options wire a Service. Nil control surfaces make the matching intents
 // answer that the feature is not available; nothing is faked.
 type Options struct {
-	Store    *vehicle.Store
-	Capture  Capture
-	Focus    Focus
-	Speaker  Speaker
-	Player   Player
-	Nav      Navigator
-	Screens  Screens
-	Climate  Climate
-	Payments Payments
-	Places   SlotSource
-	Artists  SlotSource
-	Albums   SlotSource
-	Miles    bool // answer distances in miles
-	Log      *slog.Logger
+	Store      *vehicle.Store
+	Capture    Capture
+	Focus      Focus
+	Speaker    Speaker
+	Player     Player
+	Nav        Navigator
+	Screens    Screens
+	Climate    Climate
+	Payments   Payments
+	Places     SlotSource
+	Artists    SlotSource
+	Albums     SlotSource
+	Miles      bool // answer distances in miles
+	Log        *slog.Logger
 	Recognizer RecognizerOptions
 }
 

@@ -31,6 +31,10 @@ type Decoder struct {
 	mu  sync.Mutex
 	ps  *C.ps_decoder_t
 	cfg *C.cmd_ln_t
+	// active is set once a search is active: PocketSphinx dereferences
+	// the active search without checking in several calls.
+	active bool
+	inUtt  bool
 }
 
 // New creates a decoder from PocketSphinx command-line arguments
@@ -148,6 +152,7 @@ func (d *Decoder) SetSearch(name string) error {
 	if C.ps_set_search(d.ps, cn) < 0 {
 		return fmt.Errorf("sphinx: no search %q", name)
 	}
+	d.active = true
 	return nil
 }
 
@@ -197,9 +202,13 @@ func (d *Decoder) StartUtt() error {
 	if err := d.check(); err != nil {
 		return err
 	}
+	if !d.active {
+		return fmt.Errorf("sphinx: no active search")
+	}
 	if C.ps_start_utt(d.ps) < 0 {
 		return fmt.Errorf("sphinx: cannot start an utterance")
 	}
+	d.inUtt = true
 	return nil
 }
 
@@ -213,6 +222,9 @@ func (d *Decoder) Process(samples []int16, full bool) error {
 	defer d.mu.Unlock()
 	if err := d.check(); err != nil {
 		return err
+	}
+	if !d.inUtt {
+		return fmt.Errorf("sphinx: no utterance started")
 	}
 	f := C.int(0)
 	if full {
@@ -231,6 +243,10 @@ func (d *Decoder) EndUtt() error {
 	if err := d.check(); err != nil {
 		return err
 	}
+	if !d.inUtt {
+		return fmt.Errorf("sphinx: no utterance started")
+	}
+	d.inUtt = false
 	if C.ps_end_utt(d.ps) < 0 {
 		return fmt.Errorf("sphinx: cannot end the utterance")
 	}
@@ -241,14 +257,14 @@ func (d *Decoder) EndUtt() error {
 func (d *Decoder) InSpeech() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.ps != nil && C.ps_get_in_speech(d.ps) != 0
+	return d.ps != nil && d.active && C.ps_get_in_speech(d.ps) != 0
 }
 
 // Hyp returns the best hypothesis and its path score ("" when none).
 func (d *Decoder) Hyp() (string, int32) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.ps == nil {
+	if d.ps == nil || !d.active {
 		return "", 0
 	}
 	var score C.int32
@@ -263,7 +279,7 @@ func (d *Decoder) Hyp() (string, int32) {
 func (d *Decoder) Frames() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.ps == nil {
+	if d.ps == nil || !d.active {
 		return 0
 	}
 	return int(C.ps_get_n_frames(d.ps))
@@ -273,7 +289,7 @@ func (d *Decoder) Frames() int {
 func (d *Decoder) Segments() []Segment {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.ps == nil {
+	if d.ps == nil || !d.active {
 		return nil
 	}
 	var out []Segment
@@ -288,4 +304,15 @@ func (d *Decoder) Segments() []Segment {
 		out = append(out, s)
 	}
 	return out
+}
+
+// Prob returns the posterior probability of the best hypothesis (log base
+// 1.0001; 0 is certain), from the lattice; it needs -bestpath or a lattice.
+func (d *Decoder) Prob() int32 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return 0
+	}
+	return int32(C.ps_get_prob(d.ps))
 }

@@ -48,3 +48,6 @@ func (d *Decoder) Frames() int { return 0 }
 
 // Segments is empty.
 func (d *Decoder) Segments() []Segment { return nil }
+
+// Prob is 0.
+func (d *Decoder) Prob() int32 { return 0 }
