@@ -29,6 +29,9 @@ type RecognizerOptions struct {
 	// Fillers are the words of a word-level garbage loop (nil: phones).
 	Fillers []string
 	Lexicon *Lexicon
+	// NoWarmUp skips decoding synthetic speech when the first grammar
+	// loads (see WarmUpText).
+	NoWarmUp bool
 	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
 	Args []string
 }
@@ -194,11 +197,18 @@ func (r *Recognizer) Load(ctx context.Context, name string, g *Grammar) error {
 		return err
 	}
 	r.grammars[name] = g
-	if r.active == "" || r.active == name {
+	first := r.active == ""
+	if first || r.active == name {
 		if err := r.dec.SetSearch(name); err != nil {
 			return err
 		}
 		r.active = name
+	}
+	if first && !r.opt.NoWarmUp {
+		// without espeak-ng the first command is less reliable, nothing worse
+		r.mu.Unlock()
+		_ = r.warmUp(ctx)
+		r.mu.Lock()
 	}
 	return nil
 }

@@ -106,7 +106,6 @@ func (f *focusLog) Acquire(kind string) func() { f.acquired++; return func() { f
 // the service listens again, "yes" carries it out; replies hold the audio
 // focus.
 func TestServiceConfirmFlow(t *testing.T) {
-	now := time.Now()
 	st := vehicle.NewStore(nil)
 	mic := &fileMic{utts: [][]int16{say(t, "navigate home"), say(t, "yes")}}
 	nav := &navLog{}
@@ -121,7 +120,7 @@ func TestServiceConfirmFlow(t *testing.T) {
 	var mu sync.Mutex
 	var seen []Status
 	svc.Subscribe(func(s Status) { mu.Lock(); seen = append(seen, s); mu.Unlock() })
-	st.Set(vss.ChassisSteeringWheelButtonVoiceIsPressed, vehicle.BoolValue(true), now)
+	st.Set(vss.ChassisSteeringWheelButtonVoiceIsPressed, vehicle.BoolValue(true), time.Now())
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		nav.mu.Lock()

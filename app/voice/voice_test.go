@@ -198,7 +198,7 @@ func BenchmarkRegenerate(b *testing.B) {
 	if _, err := r.Build(context.Background(), "commands", Catalog, NewSlots(places, artists, testAlbums)); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(time.Since(t).Milliseconds()), "first-load-ms")
+	first := time.Since(t)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// a library change: one more artist each time
@@ -207,4 +207,5 @@ func BenchmarkRegenerate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(first.Milliseconds()), "first-load-ms")
 }

@@ -81,8 +81,9 @@ func ReadWAV(r io.Reader) (*Audio, error) {
 			}
 			var data []byte
 			var err error
-			if size == 0xFFFFFFFF || size == 0 {
-				// streaming writers (arecord to a pipe) leave the size unset
+			if size == 0xFFFFFFFF || size == 0x7FFFF000 || size == 0 {
+				// streaming writers leave the size unset (arecord) or
+				// at a placeholder (espeak-ng --stdout)
 				data, err = io.ReadAll(io.LimitReader(r, MaxWAVBytes+1))
 				if err != nil {
 					return nil, fmt.Errorf("wav: data chunk: %v", err)
