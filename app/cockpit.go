@@ -23,6 +23,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/sim"
 	"github.com/fascia-hmi/fascia/app/vehicle"
+	"github.com/fascia-hmi/fascia/app/voice"
 	"github.com/fascia-hmi/fascia/assets"
 	"github.com/fascia-hmi/fascia/platform/can"
 )
@@ -45,6 +46,7 @@ type Cockpit struct {
 	Map     *nav.Map       // tile source and renderer
 	Media   *media.Service // music; opens the audio device, library and saved queue in Start
 	Market  *market.Client // the in-car store; its embedded server starts on first use
+	Voice   *voice.Service
 	Version string
 	Log     *slog.Logger
 
@@ -87,6 +89,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		LibraryOptions: &library.Options{Folders: cfg.Media.Folders, Embedded: assets.FS, Log: opt.Log}}); err != nil {
 		return nil, err
 	}
+	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS), Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
 
@@ -151,6 +154,7 @@ func (c *Cockpit) Start() error {
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
 	c.Media.Start()
+	c.Voice.Start()
 	return nil
 }
 
@@ -191,6 +195,7 @@ func (c *Cockpit) Close() {
 		c.Log.Warn("media", "err", err)
 	}
 	c.Market.Close()
+	c.Voice.Close()
 }
 
 // SaveConfig writes the current configuration to its file.

@@ -1,0 +1,397 @@
+package voice
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fascia-hmi/fascia/platform/sphinx"
+)
+
+// RecognizerOptions configure a Recognizer.
+type RecognizerOptions struct {
+	// Garbage is the weight of the garbage loop in the grammar (see
+	// GrammarOptions); DefaultGarbage when zero, none when negative.
+	Garbage float64
+	// Threshold enables the phone-loop check: a second decoder with a
+	// free loop of the model's phones runs beside the grammar, and an
+	// utterance whose grammar path scores worse per frame than the phone
+	// loop by more than Threshold (acoustic score, PocketSphinx units per
+	// 10 ms frame) is rejected. DefaultThreshold when zero; negative turns
+	// the check off (and halves the CPU).
+	Threshold float64
+	// MinFrames rejects utterances whose words cover fewer frames
+	// (10 ms each); 0 means DefaultMinFrames.
+	MinFrames int
+	// Fillers are the words of a word-level garbage loop (nil: phones).
+	Fillers []string
+	Lexicon *Lexicon
+	// NoWarmUp skips decoding synthetic speech when the first grammar
+	// loads (see WarmUpText).
+	NoWarmUp bool
+	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
+	Args []string
+}
+
+// Measured defaults (docs/voice.md).
+const (
+	DefaultGarbage   = -1 // no garbage loop: measured slower and worse than the phone check
+	DefaultThreshold = 6
+	DefaultMinFrames = 20
+)
+
+// Result is what one utterance decoded to.
+type Result struct {
+	Transcript string  `json:"transcript"`         // the command words ("" when rejected by garbage)
+	Heard      string  `json:"heard"`              // the raw hypothesis, garbage phones included
+	Intent     *Intent `json:"intent,omitempty"`   // nil when rejected
+	Rejected   string  `json:"rejected,omitempty"` // why, when Intent is nil
+	Score      int32   `json:"score"`
+	// Gap is the phone loop's acoustic score minus the grammar path's,
+	// per 10 ms frame: low for commands, high for speech the grammar
+	// cannot explain.
+	Gap       float64       `json:"gap"`
+	Audio     time.Duration `json:"audio"`      // length of the utterance
+	Decode    time.Duration `json:"decode"`     // end of audio → intent, wall clock
+	DecodeCPU time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
+	CPU       time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
+}
+
+// Recognizer is one long-lived PocketSphinx decoder with the command
+// grammar. Keeping one decoder keeps its noise normalisation across
+// utterances, which one-shot decoders lose. Methods are safe for
+// concurrent use; utterances are serialised.
+type Recognizer struct {
+	mu       sync.Mutex
+	dec      *sphinx.Decoder
+	phones   *sphinx.Decoder // phone loop, nil when the check is off
+	lex      *Lexicon
+	opt      RecognizerOptions
+	grammars map[string]*Grammar
+	active   string
+	added    map[string]bool
+
+	// current utterance
+	inUtt   bool
+	samples int
+	cpu     time.Duration
+}
+
+// NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
+func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
+	if opt.Garbage == 0 {
+		opt.Garbage = DefaultGarbage
+	}
+	if opt.Threshold == 0 {
+		opt.Threshold = DefaultThreshold
+	}
+	if opt.MinFrames == 0 {
+		opt.MinFrames = DefaultMinFrames
+	}
+	if opt.Lexicon == nil {
+		opt.Lexicon = &Lexicon{}
+	}
+	if !slices.Contains(opt.Args, "-dither") {
+		// 1-LSB dither: digital silence (padding, muted inputs) otherwise
+		// gives log(0) energies that derail the live normalisation
+		opt.Args = append([]string{"-dither", "yes"}, opt.Args...)
+	}
+	dec, err := sphinx.New(opt.Args...)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}}
+	if opt.Threshold > 0 {
+		ph, err := sphinx.New(opt.Args...)
+		if err == nil {
+			err = loadPhoneLoop(ph)
+			if err != nil {
+				ph.Close()
+			}
+		}
+		if err != nil {
+			dec.Close()
+			return nil, err
+		}
+		r.phones = ph
+	}
+	for _, p := range Phones {
+		if err := dec.AddWord(GarbagePrefix+strings.ToLower(p), p, false); err != nil {
+			dec.Close()
+			return nil, err
+		}
+	}
+	for _, w := range opt.Fillers {
+		if ph, ok := dec.Lookup(w); ok {
+			if err := dec.AddWord(GarbagePrefix+w, ph, false); err != nil {
+				dec.Close()
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// Close frees the decoder.
+func (r *Recognizer) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.dec.Close()
+	if r.phones != nil {
+		r.phones.Close()
+	}
+}
+
+// GrammarOptions are the options grammars for this recognizer are built with.
+func (r *Recognizer) GrammarOptions() GrammarOptions {
+	g := r.opt.Garbage
+	if g < 0 {
+		g = 0
+	}
+	return GrammarOptions{Garbage: g, Fillers: r.opt.Fillers}
+}
+
+// Build generates a grammar for specs and slots and loads it as search
+// name, adding pronunciations for words the dictionary lacks. It replaces
+// an earlier search of the same name; the active search stays active.
+func (r *Recognizer) Build(ctx context.Context, name string, specs []Spec, slots Slots) (*Grammar, error) {
+	g, err := BuildGrammar(name, specs, slots, r.GrammarOptions())
+	if err != nil {
+		return nil, err
+	}
+	return g, r.Load(ctx, name, g)
+}
+
+// Load loads a built grammar as search name.
+func (r *Recognizer) Load(ctx context.Context, name string, g *Grammar) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.inUtt {
+		return fmt.Errorf("voice: cannot change the grammar during an utterance")
+	}
+	var missing []string
+	for _, w := range g.Words {
+		if r.added[w] {
+			continue
+		}
+		if _, ok := r.dec.Lookup(w); !ok {
+			missing = append(missing, w)
+		}
+	}
+	if len(missing) > 0 {
+		pr, err := r.lex.Pronounce(ctx, missing)
+		if err != nil {
+			return err
+		}
+		for i, w := range missing {
+			if err := r.dec.AddWord(w, pr[w], i == len(missing)-1); err != nil {
+				return fmt.Errorf("voice: word %q: %w", w, err)
+			}
+			r.added[w] = true
+		}
+	}
+	if err := r.dec.SetJSGF(name, g.JSGF); err != nil {
+		return err
+	}
+	r.grammars[name] = g
+	first := r.active == ""
+	if first || r.active == name {
+		if err := r.dec.SetSearch(name); err != nil {
+			return err
+		}
+		r.active = name
+	}
+	if first && !r.opt.NoWarmUp {
+		// without espeak-ng the first command is less reliable, nothing worse
+		r.mu.Unlock()
+		_ = r.warmUp(ctx)
+		r.mu.Lock()
+	}
+	return nil
+}
+
+// Use makes a loaded grammar the active one.
+func (r *Recognizer) Use(name string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.active == name {
+		return nil
+	}
+	if _, ok := r.grammars[name]; !ok {
+		return fmt.Errorf("voice: no grammar %q", name)
+	}
+	if err := r.dec.SetSearch(name); err != nil {
+		return err
+	}
+	r.active = name
+	return nil
+}
+
+// Grammar returns the loaded grammar of that name.
+func (r *Recognizer) Grammar(name string) *Grammar {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.grammars[name]
+}
+
+// Begin starts an utterance.
+func (r *Recognizer) Begin() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.active == "" {
+		return fmt.Errorf("voice: no grammar loaded")
+	}
+	if r.inUtt {
+		return fmt.Errorf("voice: utterance already started")
+	}
+	if err := r.dec.StartUtt(); err != nil {
+		return err
+	}
+	if r.phones != nil {
+		if err := r.phones.StartUtt(); err != nil {
+			r.dec.EndUtt()
+			return err
+		}
+	}
+	r.inUtt, r.samples, r.cpu = true, 0, 0
+	return nil
+}
+
+// Feed decodes 16 kHz mono samples of the current utterance.
+func (r *Recognizer) Feed(samples []int16) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.inUtt {
+		return fmt.Errorf("voice: no utterance started")
+	}
+	var err error
+	r.cpu += threadCPU(func() {
+		err = r.dec.Process(samples, false)
+		if err == nil && r.phones != nil {
+			err = r.phones.Process(samples, false)
+		}
+	})
+	r.samples += len(samples)
+	return err
+}
+
+// InSpeech reports whether the decoder's own voice activity detector
+// currently hears speech.
+func (r *Recognizer) InSpeech() bool { return r.dec.InSpeech() }
+
+// End finishes the utterance and returns what it decoded to.
+func (r *Recognizer) End() (Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.inUtt {
+		return Result{}, fmt.Errorf("voice: no utterance started")
+	}
+	r.inUtt = false
+	t := time.Now()
+	var res Result
+	var err error
+	res.DecodeCPU = threadCPU(func() { res, err = r.end() })
+	res.Decode = time.Since(t)
+	res.CPU = r.cpu + res.DecodeCPU
+	return res, err
+}
+
+func (r *Recognizer) end() (Result, error) {
+	if err := r.dec.EndUtt(); err != nil {
+		if r.phones != nil {
+			r.phones.EndUtt()
+		}
+		return Result{}, err
+	}
+	if r.phones != nil {
+		if err := r.phones.EndUtt(); err != nil {
+			return Result{}, err
+		}
+	}
+	hyp, score := r.dec.Hyp()
+	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
+	r.decide(&res)
+	return res, nil
+}
+
+func (r *Recognizer) decide(res *Result) {
+	words := Words(res.Heard)
+	if len(words) == 0 {
+		res.Rejected = "nothing heard"
+		return
+	}
+	for _, w := range words {
+		if strings.HasPrefix(w, GarbagePrefix) {
+			res.Rejected = "not a command"
+			return
+		}
+	}
+	res.Transcript = strings.Join(words, " ")
+	speech, gram := 0, int64(0)
+	for _, s := range r.dec.Segments() {
+		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
+			speech += s.End - s.Start + 1
+		}
+		gram += int64(s.Acoustic)
+	}
+	if speech < r.opt.MinFrames {
+		res.Rejected = "too short"
+		return
+	}
+	if r.phones != nil {
+		var ph int64
+		for _, s := range r.phones.Segments() {
+			ph += int64(s.Acoustic)
+		}
+		if n := r.dec.Frames(); n > 0 {
+			res.Gap = float64(ph-gram) / float64(n)
+		}
+		if res.Gap > r.opt.Threshold {
+			res.Rejected = "not a command"
+			return
+		}
+	}
+	g := r.grammars[r.active]
+	in, ok := g.Match(words)
+	if !ok {
+		res.Rejected = "no command matches"
+		return
+	}
+	res.Intent = &in
+}
+
+// Decode decodes a whole utterance.
+func (r *Recognizer) Decode(samples []int16) (Result, error) {
+	if err := r.Begin(); err != nil {
+		return Result{}, err
+	}
+	const block = SampleRate / 10 // 100 ms, as live capture delivers it
+	for i := 0; i < len(samples); i += block {
+		if err := r.Feed(samples[i:min(i+block, len(samples))]); err != nil {
+			r.End()
+			return Result{}, err
+		}
+	}
+	return r.End()
+}
+
+// loadPhoneLoop gives d a search "phones": a JSGF loop of one word per
+// phone. (PocketSphinx's own allphone search with the phone language
+// model measured ≈ 4× real time here; this loop ≈ 0.1×.)
+func loadPhoneLoop(d *sphinx.Decoder) error {
+	var words []string
+	for _, p := range Phones {
+		w := GarbagePrefix + strings.ToLower(p)
+		if err := d.AddWord(w, p, false); err != nil {
+			return err
+		}
+		words = append(words, w)
+	}
+	if err := d.SetJSGF("phones", "#JSGF V1.0;\ngrammar phones;\npublic <phones> = ("+strings.Join(words, " | ")+")+;\n"); err != nil {
+		return err
+	}
+	return d.SetSearch("phones")
+}

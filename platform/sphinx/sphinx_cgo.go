@@ -1,0 +1,318 @@
+//go:build cgo && !nosphinx
+
+package sphinx
+
+/*
+#cgo pkg-config: pocketsphinx sphinxbase
+#include <stdlib.h>
+#include <pocketsphinx.h>
+
+// cmd_ln_init is variadic, which cgo cannot call; parse an argv instead.
+static cmd_ln_t *fascia_config(int argc, char **argv) {
+	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
+}
+*/
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+const available = true
+
+// Decoder is one PocketSphinx decoder. Its methods are safe for use from
+// several goroutines (a mutex serialises them) but an utterance is a
+// sequence StartUtt, Process…, EndUtt that one caller must own.
+type Decoder struct {
+	mu  sync.Mutex
+	ps  *C.ps_decoder_t
+	cfg *C.cmd_ln_t
+	// active is set once a search is active: PocketSphinx dereferences
+	// the active search without checking in several calls.
+	active bool
+	inUtt  bool
+}
+
+// New creates a decoder from PocketSphinx command-line arguments
+// ("-hmm", dir, "-dict", file, …). Log output goes to /dev/null unless
+// args set -logfn.
+func New(args ...string) (*Decoder, error) {
+	has := map[string]bool{}
+	for i := 0; i < len(args); i += 2 {
+		has[args[i]] = true
+	}
+	if !has["-hmm"] {
+		args = append(args, "-hmm", HMM)
+	}
+	if !has["-dict"] {
+		args = append(args, "-dict", Dict)
+	}
+	if !has["-logfn"] {
+		args = append(args, "-logfn", os.DevNull)
+	}
+	for _, k := range []string{"-hmm", "-dict"} {
+		for i := 0; i+1 < len(args); i += 2 {
+			if args[i] == k {
+				if _, err := os.Stat(args[i+1]); err != nil {
+					return nil, fmt.Errorf("sphinx: model: %w (install pocketsphinx-en-us)", err)
+				}
+			}
+		}
+	}
+	argv := make([]*C.char, len(args)+1)
+	argv[0] = C.CString("fascia")
+	for i, a := range args {
+		argv[i+1] = C.CString(a)
+	}
+	defer func() {
+		for _, p := range argv {
+			C.free(unsafe.Pointer(p))
+		}
+	}()
+	cfg := C.fascia_config(C.int(len(argv)), &argv[0])
+	if cfg == nil {
+		return nil, fmt.Errorf("sphinx: bad arguments %q", strings.Join(args, " "))
+	}
+	ps := C.ps_init(cfg)
+	if ps == nil {
+		C.cmd_ln_free_r(cfg)
+		return nil, fmt.Errorf("sphinx: cannot initialise the decoder with %q", strings.Join(args, " "))
+	}
+	return &Decoder{ps: ps, cfg: cfg}, nil
+}
+
+// Close frees the decoder.
+func (d *Decoder) Close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps != nil {
+		C.ps_free(d.ps)
+		C.cmd_ln_free_r(d.cfg)
+		d.ps, d.cfg = nil, nil
+	}
+}
+
+func (d *Decoder) check() error {
+	if d.ps == nil {
+		return fmt.Errorf("sphinx: decoder closed")
+	}
+	return nil
+}
+
+// SetJSGF adds (or replaces) a search named name from a JSGF grammar text.
+func (d *Decoder) SetJSGF(name, grammar string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	cn, cg := C.CString(name), C.CString(grammar)
+	defer C.free(unsafe.Pointer(cn))
+	defer C.free(unsafe.Pointer(cg))
+	if C.ps_set_jsgf_string(d.ps, cn, cg) < 0 {
+		return fmt.Errorf("sphinx: grammar %q rejected (syntax error or a word missing from the dictionary)", name)
+	}
+	return nil
+}
+
+// SetAllphone adds a phone-loop search named name with the phone language
+// model at lmPath ("" for a flat phone loop).
+func (d *Decoder) SetAllphone(name, lmPath string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	var cp *C.char
+	if lmPath != "" {
+		cp = C.CString(lmPath)
+		defer C.free(unsafe.Pointer(cp))
+	}
+	if C.ps_set_allphone_file(d.ps, cn, cp) < 0 {
+		return fmt.Errorf("sphinx: phone loop %q: cannot load %q", name, lmPath)
+	}
+	return nil
+}
+
+// SetSearch makes the named search the active one.
+func (d *Decoder) SetSearch(name string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	if C.ps_set_search(d.ps, cn) < 0 {
+		return fmt.Errorf("sphinx: no search %q", name)
+	}
+	d.active = true
+	return nil
+}
+
+// AddWord adds a word with its phones ("K AA R") to the dictionary.
+// update makes searches see it at once; when adding many words pass false
+// for all but the last.
+func (d *Decoder) AddWord(word, phones string, update bool) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	cw, cp := C.CString(word), C.CString(phones)
+	defer C.free(unsafe.Pointer(cw))
+	defer C.free(unsafe.Pointer(cp))
+	u := C.int(0)
+	if update {
+		u = 1
+	}
+	if C.ps_add_word(d.ps, cw, cp, u) < 0 {
+		return fmt.Errorf("sphinx: cannot add %q /%s/ (unknown phone?)", word, phones)
+	}
+	return nil
+}
+
+// Lookup returns a word's phones from the dictionary.
+func (d *Decoder) Lookup(word string) (string, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil {
+		return "", false
+	}
+	cw := C.CString(word)
+	defer C.free(unsafe.Pointer(cw))
+	p := C.ps_lookup_word(d.ps, cw)
+	if p == nil {
+		return "", false
+	}
+	defer C.free(unsafe.Pointer(p))
+	return C.GoString(p), true
+}
+
+// StartUtt begins an utterance.
+func (d *Decoder) StartUtt() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	if !d.active {
+		return fmt.Errorf("sphinx: no active search")
+	}
+	if C.ps_start_utt(d.ps) < 0 {
+		return fmt.Errorf("sphinx: cannot start an utterance")
+	}
+	d.inUtt = true
+	return nil
+}
+
+// Process feeds 16 kHz mono samples; full says the slice is the whole
+// utterance (better normalisation when decoding files).
+func (d *Decoder) Process(samples []int16, full bool) error {
+	if len(samples) == 0 {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	if !d.inUtt {
+		return fmt.Errorf("sphinx: no utterance started")
+	}
+	f := C.int(0)
+	if full {
+		f = 1
+	}
+	if C.ps_process_raw(d.ps, (*C.int16)(unsafe.Pointer(&samples[0])), C.size_t(len(samples)), 0, f) < 0 {
+		return fmt.Errorf("sphinx: processing failed")
+	}
+	return nil
+}
+
+// EndUtt ends the utterance; the hypothesis is then final.
+func (d *Decoder) EndUtt() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	if !d.inUtt {
+		return fmt.Errorf("sphinx: no utterance started")
+	}
+	d.inUtt = false
+	if C.ps_end_utt(d.ps) < 0 {
+		return fmt.Errorf("sphinx: cannot end the utterance")
+	}
+	return nil
+}
+
+// InSpeech reports whether the decoder's voice activity detector hears speech.
+func (d *Decoder) InSpeech() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ps != nil && d.active && C.ps_get_in_speech(d.ps) != 0
+}
+
+// Hyp returns the best hypothesis and its path score ("" when none).
+func (d *Decoder) Hyp() (string, int32) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return "", 0
+	}
+	var score C.int32
+	h := C.ps_get_hyp(d.ps, &score)
+	if h == nil {
+		return "", int32(score)
+	}
+	return C.GoString(h), int32(score)
+}
+
+// Frames returns the number of 10 ms frames of the utterance.
+func (d *Decoder) Frames() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return 0
+	}
+	return int(C.ps_get_n_frames(d.ps))
+}
+
+// Segments returns the words of the best hypothesis, fillers included.
+func (d *Decoder) Segments() []Segment {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return nil
+	}
+	var out []Segment
+	for it := C.ps_seg_iter(d.ps); it != nil; it = C.ps_seg_next(it) {
+		var s Segment
+		var sf, ef C.int
+		var ascr, lscr, lback C.int32
+		s.Word = C.GoString(C.ps_seg_word(it))
+		C.ps_seg_frames(it, &sf, &ef)
+		s.Prob = int32(C.ps_seg_prob(it, &ascr, &lscr, &lback))
+		s.Start, s.End, s.Acoustic, s.Language = int(sf), int(ef), int32(ascr), int32(lscr)
+		out = append(out, s)
+	}
+	return out
+}
+
+// Prob returns the posterior probability of the best hypothesis (log base
+// 1.0001; 0 is certain), from the lattice; it needs -bestpath or a lattice.
+func (d *Decoder) Prob() int32 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return 0
+	}
+	return int32(C.ps_get_prob(d.ps))
+}

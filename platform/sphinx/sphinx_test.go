@@ -1,0 +1,75 @@
+package sphinx
+
+import (
+	"encoding/binary"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestDecoderGrammar(t *testing.T) {
+	if !Available() {
+		t.Skip(ErrUnavailable)
+	}
+	d, err := New()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer d.Close()
+	// calls before any search is active fail cleanly instead of crashing
+	if err := d.StartUtt(); err == nil {
+		t.Fatal("StartUtt without a search")
+	}
+	if d.Segments() != nil || d.Frames() != 0 {
+		t.Fatal("results without a search")
+	}
+	if err := d.SetJSGF("g", "#JSGF V1.0;\ngrammar g;\npublic <g> = go forward ten meters | go back;\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSearch("g"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetJSGF("bad", "#JSGF V1.0;\ngrammar g;\npublic <g> = qqqzzz;\n"); err == nil {
+		t.Fatal("grammar with an unknown word accepted")
+	}
+	if err := d.AddWord("qqqzzz", "K AA Z", true); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := d.Lookup("qqqzzz"); !ok || p != "K AA Z" {
+		t.Fatalf("lookup %q %v", p, ok)
+	}
+	if err := d.AddWord("bad", "XX YY", true); err == nil {
+		t.Fatal("unknown phones accepted")
+	}
+	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := make([]int16, len(raw)/2)
+	for i := range s {
+		s[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	if err := d.StartUtt(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Process(s, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EndUtt(); err != nil {
+		t.Fatal(err)
+	}
+	hyp, _ := d.Hyp()
+	if !strings.Contains(hyp, "go forward ten meters") {
+		t.Fatalf("hyp %q", hyp)
+	}
+	if segs := d.Segments(); len(segs) < 4 || d.Frames() == 0 {
+		t.Fatalf("segments %v frames %d", segs, d.Frames())
+	}
+	if err := d.Process(s, false); err == nil {
+		t.Fatal("Process outside an utterance")
+	}
+	d.Close()
+	if err := d.StartUtt(); err == nil {
+		t.Fatal("closed decoder")
+	}
+}

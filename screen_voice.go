@@ -1,0 +1,4 @@
+package main
+
+// The voice screen registers itself with the shell's dock.
+import _ "github.com/fascia-hmi/fascia/ui/voice"
