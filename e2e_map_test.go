@@ -37,7 +37,7 @@ func TestMapWindowUnderXvfb(t *testing.T) {
 	display := startXvfb(t, 1280, 720)
 	cmd := exec.Command(bin, "--size", "1280x720", "--exit-after", "60s", "--theme", "day",
 		"--config", filepath.Join(dir, "config.toml"))
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 
 	cmd := exec.Command(bin, "--size", "1280x720", "--exit-after", "40s", "--theme", "day",
 		"--config", filepath.Join(dir, "config.toml"))
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"))
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

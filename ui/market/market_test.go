@@ -340,7 +340,9 @@ func TestPurchasesTab(t *testing.T) {
 	scr := screen(t, root)
 	n := scr.Settled()
 	tap(t, root, "My purchases")
-	wait(t, func() bool { return scr.Settled() > n })
+	// Several loads settle (catalog refresh, purchases): wait for the one
+	// that lists the subscription.
+	wait(t, func() bool { return scr.Settled() > n && hasLabel(root, "Live Traffic (monthly) — renews") })
 	for _, want := range []string{"Live Traffic (monthly) — renews", "€3.99 monthly", "receipt ", "Weather Radar — valid until"} {
 		if !hasLabel(root, want) {
 			var ls []string
