@@ -51,6 +51,8 @@ type Cockpit struct {
 	Log     *slog.Logger
 
 	cancel context.CancelFunc
+
+	artists, albums *librarySlots // the voice grammar's names from the music library
 }
 
 // Options adjust New for tools and tests.
@@ -89,7 +91,10 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		LibraryOptions: &library.Options{Folders: cfg.Media.Folders, Embedded: assets.FS, Log: opt.Log}}); err != nil {
 		return nil, err
 	}
-	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS), Miles: cfg.Units.Distance == "mi", Log: opt.Log})
+	c.artists, c.albums = newLibrarySlots(c.Media, false), newLibrarySlots(c.Media, true)
+	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS),
+		Focus: voiceFocus{c.Media}, Player: voicePlayer{c.Media}, Artists: c.artists, Albums: c.albums,
+		Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
 
@@ -154,6 +159,9 @@ func (c *Cockpit) Start() error {
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
 	c.Media.Start()
+	if lib := c.Media.Library(); lib != nil {
+		lib.Subscribe(func() { c.artists.notify(); c.albums.notify() })
+	}
 	c.Voice.Start()
 	return nil
 }
