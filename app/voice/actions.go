@@ -14,6 +14,9 @@ import (
 // returns the reply to speak and show.
 func (s *Service) Do(in Intent) string {
 	o := s.opt
+	if sc := s.screens.Load(); sc != nil {
+		o.Screens = *sc
+	}
 	unavailable := func(what string) string { return what + " is not available." }
 	result := func(err error, ok string) string {
 		if err != nil {

@@ -152,7 +152,13 @@ type Service struct {
 	ready  chan struct{}
 
 	startOnce sync.Once
+
+	screens atomic.Pointer[Screens] // set by SetScreens once the shell exists
 }
+
+// SetScreens connects the shell's screen switching after the service was
+// built (the UI is built after the services). Safe from any goroutine.
+func (s *Service) SetScreens(sc Screens) { s.screens.Store(&sc) }
 
 // New builds the service without loading anything; Start loads the
 // recognizer and grammar in the background. Until then, and for good when

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -178,5 +179,28 @@ func TestServiceNoMicrophoneAndRejection(t *testing.T) {
 	// nothing wired: an honest answer, not a pretend action
 	if r := svc.Do(Intent{Kind: PayParking}); r != "Paying for parking is not available." {
 		t.Fatalf("unwired: %q", r)
+	}
+}
+
+// screenLog records the screens a voice command asked for.
+type screenLog []string
+
+func (l *screenLog) Show(name string) { *l = append(*l, name) }
+
+// TestSetScreens: screen commands answer "not available" until the shell is
+// connected, then switch screens.
+func TestSetScreens(t *testing.T) {
+	svc := New(Options{})
+	defer svc.Close()
+	if r := svc.Do(Intent{Kind: ShowMap}); r != "Switching screens is not available." {
+		t.Fatalf("before SetScreens: %q", r)
+	}
+	var l screenLog
+	svc.SetScreens(&l)
+	for _, k := range []string{ShowMap, OpenSettings, GoHome} {
+		svc.Do(Intent{Kind: k})
+	}
+	if got := strings.Join(l, ","); got != "map,settings,home" {
+		t.Fatalf("screens shown: %s", got)
 	}
 }
