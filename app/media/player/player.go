@@ -248,20 +248,20 @@ func (p *Player) endedLocked() {
 		var src *source
 		var err error
 		if pd := p.next; pd != nil && pd.gen == p.gen && pd.pos == nxt {
+			p.next = nil
 			select {
 			case <-pd.done:
-				p.next = nil
+			case <-time.After(2 * time.Second):
+				go closeWhenDone(pd)
+				pd = nil
+			}
+			if pd != nil {
 				src, err = pd.src, pd.err
-			default:
 			}
 		}
 		if src == nil && err == nil {
-			// Not opened ahead, or not ready yet (very slow storage): the
-			// audio thread never waits or opens files holding the lock, so
-			// the track is installed when its open finishes, with silence
-			// until then.
-			p.jumpLocked(nxt, 0, true)
-			return
+			// Not opened ahead (or too slow): open it here.
+			src, err = openSource(p.opt.Open, p.queue[nxt].Item)
 		}
 		p.gen++
 		p.pos = nxt
