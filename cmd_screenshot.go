@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -15,6 +14,7 @@ import (
 	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/sim"
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
 	uimedia "github.com/fascia-hmi/fascia/ui/media"
@@ -109,20 +109,5 @@ func simulatedCockpit(profile, scenario string, seed uint64, at time.Duration) (
 
 // writePNG writes an image to a temporary file and renames it into place.
 func writePNG(path string, img image.Image) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".fascia-*.png")
-	if err != nil {
-		return err
-	}
-	err = png.Encode(f, img)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error { return png.Encode(w, img) })
 }

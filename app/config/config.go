@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 )
 
 // Units are the display units the driver chose.
@@ -340,23 +342,9 @@ func (c *Config) Save() error {
 	if err := os.MkdirAll(filepath.Dir(c.Path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(c.Path), ".config-*.toml")
+	err := atomicfile.Write(c.Path, 0o600, func(w io.Writer) error { return toml.NewEncoder(w).Encode(c) })
 	if err != nil {
-		return err
-	}
-	enc := toml.NewEncoder(f)
-	if err = enc.Encode(c); err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), c.Path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("saving %s: %w", c.Path, err)
+		return fmt.Errorf("saving the configuration: %w", err)
 	}
 	return nil
 }

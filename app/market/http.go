@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 	"github.com/fascia-hmi/fascia/market/entitle"
 	"github.com/fascia-hmi/fascia/market/keys"
 	"github.com/fascia-hmi/fascia/market/loadgen"
@@ -52,26 +53,8 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(perm)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("market: writing %s: %w", path, err)
+	if err := atomicfile.WriteBytes(path, data, perm); err != nil {
+		return fmt.Errorf("market: %w", err)
 	}
 	return nil
 }

@@ -3,9 +3,11 @@ package script
 import (
 	"fmt"
 	"html/template"
-	"os"
+	"io"
 	"path/filepath"
 	"time"
+
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 )
 
 // Step outcomes in a report.
@@ -98,22 +100,8 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 
 // WriteHTML writes index.html into dir (through a temporary file).
 func (r *Report) WriteHTML(dir string) error {
-	f, err := os.CreateTemp(dir, ".index-*.html")
+	err := atomicfile.Write(filepath.Join(dir, "index.html"), 0o644, func(w io.Writer) error { return page.Execute(w, r) })
 	if err != nil {
-		return err
-	}
-	err = page.Execute(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), filepath.Join(dir, "index.html"))
-	}
-	if err != nil {
-		os.Remove(f.Name())
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	return nil

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 )
 
 // UI is what a run needs of the cockpit's screen. ui/tester implements it
@@ -324,22 +325,7 @@ func uniform(img image.Image) bool {
 
 // writePNG writes an image to a temporary file renamed into place.
 func writePNG(path string, img image.Image) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".shot-*.png")
-	if err != nil {
-		return err
-	}
-	err = png.Encode(f, img)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, 0o600, func(w io.Writer) error { return png.Encode(w, img) })
 }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 	"github.com/fascia-hmi/fascia/market/catalog"
 	"github.com/fascia-hmi/fascia/market/entitle"
 	"github.com/fascia-hmi/fascia/market/store"
@@ -81,22 +82,7 @@ func putContent(dir string, key ed25519.PrivateKey, product, name string, data [
 	}
 	dst := filepath.Join(dir, h)
 	if _, err := os.Stat(dst); err != nil {
-		tmp, err := os.CreateTemp(dir, ".content-*")
-		if err != nil {
-			return nil, err
-		}
-		_, err = tmp.Write(data)
-		if err == nil {
-			err = tmp.Sync()
-		}
-		if cerr := tmp.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(tmp.Name(), dst)
-		}
-		if err != nil {
-			os.Remove(tmp.Name())
+		if err := atomicfile.WriteBytes(dst, data, 0o600); err != nil {
 			return nil, fmt.Errorf("demo: content %s: %w", name, err)
 		}
 	}

@@ -10,10 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"sort"
 	"sync"
+
+	"github.com/fascia-hmi/fascia/internal/atomicfile"
 )
 
 // pmMaxRootSize is the spec's limit on header + root directory.
@@ -246,27 +246,8 @@ func gzipBytes(b []byte) ([]byte, error) {
 
 // writeAtomic writes b to path through a temporary file and a rename.
 func writeAtomic(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
+	if err := atomicfile.WriteBytes(path, b, 0o644); err != nil {
 		return fmt.Errorf("tiles: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("tiles: writing %s: %w", path, err)
 	}
 	return nil
 }
