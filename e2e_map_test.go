@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -18,50 +16,9 @@ import (
 // placeholder), the car's marker is in the middle, and the map moves with
 // the car.
 func TestMapWindowUnderXvfb(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	for _, tool := range []string{"Xvfb", "import", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s is missing: scripts/install-deps installs it", tool)
-			}
-			t.Skipf("%s not installed (scripts/install-deps installs it)", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "fascia")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := buildForXvfb(t, "Xvfb", "import", "xdotool")
 	display := startXvfb(t, 1280, 720)
-	cmd := exec.Command(bin, "--size", "1280x720", "--exit-after", "60s", "--theme", "day",
-		"--config", filepath.Join(dir, "config.toml"))
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	first := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		seen := false
-		for sc.Scan() {
-			if !seen && strings.Contains(sc.Text(), "first frame") {
-				seen = true
-				close(first)
-			}
-		}
-	}()
-	select {
-	case <-first:
-	case <-time.After(60 * time.Second):
-		t.Fatal("no first frame within 60 s")
-	}
+	startWindow(t, bin, display, dir, "--exit-after", "60s")
 	time.Sleep(2 * time.Second)
 	home := screenshot(t, display, filepath.Join(dir, "home.png"))
 	x, y, ok := dockTarget(home, 1)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -21,10 +22,42 @@ import (
 // screenshots of the root window several seconds apart and checks that the
 // window is not blank and that the speed readout changed.
 func TestWindowUnderXvfb(t *testing.T) {
+	dir, bin := buildForXvfb(t, "Xvfb", "import")
+	display := startXvfb(t, 1280, 720)
+	cockpitLog := startWindow(t, bin, display, dir, "--exit-after", "40s")
+	// The city scenario starts parked and pulls away at 6 s of simulated
+	// (wall-clock) time: one shot while parked or pulling away, one at speed.
+	time.Sleep(3 * time.Second)
+	a := screenshot(t, display, filepath.Join(dir, "a.png"))
+	time.Sleep(9 * time.Second)
+	b := screenshot(t, display, filepath.Join(dir, "b.png"))
+
+	for name, img := range map[string]image.Image{"first": a, "second": b} {
+		if sd := stddev(img, img.Bounds()); sd < 10 {
+			t.Errorf("%s screenshot looks blank (luma standard deviation %.1f)", name, sd)
+		}
+	}
+	// The speed readout sits in the middle column of the home screen.
+	w, h := a.Bounds().Dx(), a.Bounds().Dy()
+	speed := image.Rect(w*40/100, h*30/100, w*60/100, h*58/100)
+	if d := meanDiff(a, b, speed); d < 2 {
+		keep(t, a, b)
+		t.Errorf("speed readout did not change between screenshots (mean difference %.2f)", d)
+	}
+	if t.Failed() {
+		t.Logf("cockpit log:\n%s", cockpitLog())
+	}
+}
+
+// buildForXvfb skips an end-to-end test with -short or, outside CI, when a
+// tool is missing (in CI a missing tool fails it), and builds the binary
+// into the test's temporary folder, which it returns with the binary.
+func buildForXvfb(t *testing.T, tools ...string) (dir, bin string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("end-to-end test")
 	}
-	for _, tool := range []string{"Xvfb", "import"} {
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
 				t.Fatalf("%s is missing: scripts/install-deps installs it", tool)
@@ -32,16 +65,30 @@ func TestWindowUnderXvfb(t *testing.T) {
 			t.Skipf("%s not installed (scripts/install-deps installs it)", tool)
 		}
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "fascia")
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "fascia")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	display := startXvfb(t, 1280, 720)
+	return dir, bin
+}
 
-	cmd := exec.Command(bin, "--size", "1280x720", "--exit-after", "40s", "--theme", "day",
-		"--config", filepath.Join(dir, "config.toml"))
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"))
+// xEnv is the environment of the binary under Xvfb: software GL, a UTF-8
+// locale, and configuration and data in the test's folder.
+func xEnv(display, dir string) []string {
+	return append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8",
+		"XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+filepath.Join(dir, "data"))
+}
+
+// startWindow starts the cockpit at 1280×720 in the day theme with extra
+// flags, and returns once it logged its first frame (failing the test,
+// with the log, if none comes within 60 s), with a function that returns
+// its log so far. The process is killed at the end of the test.
+func startWindow(t *testing.T, bin, display, dir string, args ...string) (log func() string) {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"--size", "1280x720", "--theme", "day",
+		"--config", filepath.Join(dir, "config.toml")}, args...)...)
+	cmd.Env = xEnv(display, dir)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -72,29 +119,10 @@ func TestWindowUnderXvfb(t *testing.T) {
 		defer logMu.Unlock()
 		t.Fatalf("no first frame within 60 s; log:\n%s", logBuf.String())
 	}
-	// The city scenario starts parked and pulls away at 6 s of simulated
-	// (wall-clock) time: one shot while parked or pulling away, one at speed.
-	time.Sleep(3 * time.Second)
-	a := screenshot(t, display, filepath.Join(dir, "a.png"))
-	time.Sleep(9 * time.Second)
-	b := screenshot(t, display, filepath.Join(dir, "b.png"))
-
-	for name, img := range map[string]image.Image{"first": a, "second": b} {
-		if sd := stddev(img, img.Bounds()); sd < 10 {
-			t.Errorf("%s screenshot looks blank (luma standard deviation %.1f)", name, sd)
-		}
-	}
-	// The speed readout sits in the middle column of the home screen.
-	w, h := a.Bounds().Dx(), a.Bounds().Dy()
-	speed := image.Rect(w*40/100, h*30/100, w*60/100, h*58/100)
-	if d := meanDiff(a, b, speed); d < 2 {
-		keep(t, a, b)
-		t.Errorf("speed readout did not change between screenshots (mean difference %.2f)", d)
-	}
-	if t.Failed() {
+	return func() string {
 		logMu.Lock()
-		t.Logf("cockpit log:\n%s", logBuf.String())
-		logMu.Unlock()
+		defer logMu.Unlock()
+		return logBuf.String()
 	}
 }
 
@@ -113,7 +141,20 @@ func startXvfb(t *testing.T, w, h int) string {
 		if err := x.Start(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+		t.Cleanup(func() {
+			// SIGTERM lets Xvfb remove its lock file and socket; a killed
+			// server leaves them behind and the display looks taken for
+			// every later run.
+			x.Process.Signal(syscall.SIGTERM)
+			done := make(chan struct{})
+			go func() { x.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(5 * time.Second):
+				x.Process.Kill()
+				<-done
+			}
+		})
 		for i := 0; i < 100; i++ {
 			if _, err := os.Stat(sock); err == nil {
 				return display

@@ -17,24 +17,10 @@ import (
 // cockpit over the socketcand bridge and records the session), and a
 // windowed script run that taps the real window's widgets.
 func TestTesterUnderXvfb(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("Xvfb is missing: scripts/install-deps installs it")
-		}
-		t.Skip("Xvfb not installed")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "fascia")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := buildForXvfb(t, "Xvfb")
 	display := startXvfb(t, 2400, 800)
 	data := filepath.Join(dir, "data")
-	env := append(os.Environ(), "DISPLAY="+display, "LIBGL_ALWAYS_SOFTWARE=1", "LANG=en_US.UTF-8",
-		"XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+data)
+	env := xEnv(display, dir)
 
 	// A hung window is killed with SIGQUIT, which makes Go print every
 	// goroutine's stack into the output the test shows.
