@@ -102,39 +102,40 @@ func (l *Library) Scan(ctx context.Context) (Stats, error) {
 // scanTxBatch is how many file rows go into one transaction.
 const scanTxBatch = 500
 
+// indexed returns the size and mtime of every path indexed in table
+// ("files" or "playlists"), for the incremental rescan.
+func (l *Library) indexed(ctx context.Context, table string) (map[string]*known, error) {
+	rows, err := l.db.QueryContext(ctx, `SELECT path, size, mtime FROM `+table)
+	if err != nil {
+		return nil, fmt.Errorf("library: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*known{}
+	for rows.Next() {
+		var p string
+		k := &known{}
+		if err := rows.Scan(&p, &k.size, &k.mtime); err != nil {
+			return nil, fmt.Errorf("library: %w", err)
+		}
+		out[p] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("library: %w", err)
+	}
+	return out, nil
+}
+
 func (l *Library) scan(ctx context.Context) (Stats, []Problem, error) {
 	var st Stats
 	var problems []Problem
-	old := map[string]*known{}
-	rows, err := l.db.QueryContext(ctx, `SELECT path, size, mtime FROM files`)
+	old, err := l.indexed(ctx, "files")
 	if err != nil {
-		return st, nil, fmt.Errorf("library: %w", err)
+		return st, nil, err
 	}
-	for rows.Next() {
-		var p string
-		k := &known{}
-		if err := rows.Scan(&p, &k.size, &k.mtime); err != nil {
-			rows.Close()
-			return st, nil, fmt.Errorf("library: %w", err)
-		}
-		old[p] = k
-	}
-	rows.Close()
-	oldPl := map[string]*known{}
-	rows, err = l.db.QueryContext(ctx, `SELECT path, size, mtime FROM playlists`)
+	oldPl, err := l.indexed(ctx, "playlists")
 	if err != nil {
-		return st, nil, fmt.Errorf("library: %w", err)
+		return st, nil, err
 	}
-	for rows.Next() {
-		var p string
-		k := &known{}
-		if err := rows.Scan(&p, &k.size, &k.mtime); err != nil {
-			rows.Close()
-			return st, nil, fmt.Errorf("library: %w", err)
-		}
-		oldPl[p] = k
-	}
-	rows.Close()
 
 	w := &writer{l: l, ctx: ctx}
 	defer w.rollback()
