@@ -37,6 +37,19 @@ func bad(field, msg string) *orders.Error {
 	return &orders.Error{Status: 400, Code: "invalid_field", Field: field, Message: msg}
 }
 
+// tooLarge is the 413 for a body over limit bytes.
+func tooLarge(limit int64) *orders.Error {
+	return &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}
+}
+
+// decodeBody refuses a body over limit bytes, then decodes it strictly.
+func decodeBody(body []byte, limit int, v any) *orders.Error {
+	if len(body) > limit {
+		return tooLarge(int64(limit))
+	}
+	return decodeStrict(body, v)
+}
+
 // decodeStrict decodes exactly one JSON object into v, rejecting unknown
 // fields, trailing data and wrong types, naming the field at fault.
 func decodeStrict(body []byte, v any) *orders.Error {
@@ -108,11 +121,8 @@ func match(re *regexp.Regexp, v, field string) *orders.Error {
 // DecodePurchase validates a purchase body against the documented limits.
 func DecodePurchase(body []byte) (orders.BuyRequest, *orders.Error) {
 	var r orders.BuyRequest
-	if len(body) > MaxPurchaseBody {
-		return r, &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", MaxPurchaseBody)}
-	}
 	var b PurchaseBody
-	if e := decodeStrict(body, &b); e != nil {
+	if e := decodeBody(body, MaxPurchaseBody, &b); e != nil {
 		return r, e
 	}
 	var e *orders.Error
@@ -174,10 +184,7 @@ type RegisterBody struct {
 // DecodeRegister validates a registration body.
 func DecodeRegister(body []byte) (RegisterBody, *orders.Error) {
 	var b RegisterBody
-	if len(body) > MaxSmallBody {
-		return b, &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", MaxSmallBody)}
-	}
-	if e := decodeStrict(body, &b); e != nil {
+	if e := decodeBody(body, MaxSmallBody, &b); e != nil {
 		return b, e
 	}
 	k, e := required(b.PublicKey, "public_key")
@@ -209,10 +216,7 @@ type PINBody struct {
 // DecodePIN validates a set-PIN body.
 func DecodePIN(body []byte) (PINBody, *orders.Error) {
 	var b PINBody
-	if len(body) > MaxSmallBody {
-		return b, &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", MaxSmallBody)}
-	}
-	if e := decodeStrict(body, &b); e != nil {
+	if e := decodeBody(body, MaxSmallBody, &b); e != nil {
 		return b, e
 	}
 	p, e := required(b.PIN, "pin")
@@ -240,11 +244,8 @@ type DriverPINBody struct {
 // DecodeDriverPIN validates a driver+PIN body; reason is allowed when
 // withReason.
 func DecodeDriverPIN(body []byte, withReason bool) (driver, pin string, err *orders.Error) {
-	if len(body) > MaxSmallBody {
-		return "", "", &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", MaxSmallBody)}
-	}
 	var b DriverPINBody
-	if e := decodeStrict(body, &b); e != nil {
+	if e := decodeBody(body, MaxSmallBody, &b); e != nil {
 		return "", "", e
 	}
 	if driver, err = required(b.Driver, "driver"); err != nil {
@@ -275,11 +276,8 @@ type ConfirmBody struct {
 
 // DecodeConfirm validates a confirmation body.
 func DecodeConfirm(body []byte) (string, *orders.Error) {
-	if len(body) > MaxSmallBody {
-		return "", &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", MaxSmallBody)}
-	}
 	var b ConfirmBody
-	if e := decodeStrict(body, &b); e != nil {
+	if e := decodeBody(body, MaxSmallBody, &b); e != nil {
 		return "", e
 	}
 	c, e := required(b.Code, "code")

@@ -314,14 +314,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // readBody reads at most limit bytes; more is a 413 naming "body".
 func readBody(r *http.Request, limit int64) ([]byte, *orders.Error) {
 	if r.ContentLength > limit {
-		return nil, &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}
+		return nil, tooLarge(limit)
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
 		return nil, &orders.Error{Status: 400, Code: "bad_request", Field: "body", Message: "reading body: " + err.Error()}
 	}
 	if int64(len(b)) > limit {
-		return nil, &orders.Error{Status: 413, Code: "body_too_large", Field: "body", Message: fmt.Sprintf("at most %d bytes", limit)}
+		return nil, tooLarge(limit)
 	}
 	return b, nil
 }
