@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Entry is one item of an M3U playlist.
@@ -49,7 +48,7 @@ func ParseM3U(r io.Reader, dir string) ([]Entry, error) {
 		if n == 1 {
 			raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 		}
-		line := strings.TrimSpace(latin1IfInvalid(raw))
+		line := strings.TrimSpace(decodeText(raw))
 		switch {
 		case line == "":
 			continue
@@ -117,17 +116,6 @@ func resolveLocation(loc, dir string) string {
 	}
 	loc = strings.ReplaceAll(loc, `\`, "/")
 	return filepath.Join(dir, loc)
-}
-
-func latin1IfInvalid(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
-	}
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
-	}
-	return string(r)
 }
 
 // scanLinesAnyEOL splits on \n, \r\n or a lone \r.
