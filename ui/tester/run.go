@@ -33,6 +33,28 @@ type RunOptions struct {
 	Log     *slog.Logger
 }
 
+// prepare fills in the default size and logger, creates the report folder,
+// parses the script (a parse error is reported by the run, not returned
+// here) and builds the cockpit's configuration for the run.
+func (opt *RunOptions) prepare() (sc *script.Script, parseErr error, cfg config.Config, err error) {
+	if opt.Size.Width == 0 {
+		opt.Size = fyne.NewSize(1280, 720)
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+		return nil, nil, cfg, err
+	}
+	sc, parseErr = script.Parse(opt.File, opt.Source)
+	cfg = config.Defaults()
+	cfg.Profile, cfg.Seed, cfg.Theme = opt.Profile, opt.Seed, opt.Theme
+	// Settings changed by the script are saved into the report folder.
+	cfg.Path = filepath.Join(opt.Dir, "config.toml")
+	cfg.CAN = "script:" + filepath.Base(opt.File) // the status bar's source name; the feed is not started
+	return sc, parseErr, cfg, nil
+}
+
 // LogName is the candump log of a run in its report folder.
 const LogName = "run.log"
 
@@ -49,25 +71,13 @@ const stepEvery = 100 * time.Millisecond
 //
 // It installs Fyne's in-memory test app as the current app, like ui.Render.
 func RunHeadless(opt RunOptions) (*script.Report, error) {
-	if opt.Size.Width == 0 {
-		opt.Size = fyne.NewSize(1280, 720)
-	}
 	if opt.Theme == "" {
 		opt.Theme = "day"
 	}
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
-	}
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+	sc, parseErr, cfg, err := opt.prepare()
+	if err != nil {
 		return nil, err
 	}
-	sc, parseErr := script.Parse(opt.File, opt.Source)
-
-	cfg := config.Defaults()
-	cfg.Profile, cfg.Seed, cfg.Theme = opt.Profile, opt.Seed, opt.Theme
-	// Settings changed by the script are saved into the report folder.
-	cfg.Path = filepath.Join(opt.Dir, "config.toml")
-	cfg.CAN = "script:" + filepath.Base(opt.File) // the status bar's source name; the feed is not started
 	var d *script.Driver
 	c, err := app.New(&cfg, app.Options{Clock: func() time.Time {
 		if d == nil {
@@ -171,21 +181,10 @@ func ExitError(rep *script.Report) error {
 // and the window has closed. Runs are not deterministic (frames follow the
 // wall clock), and a capture is the window's own rendering.
 func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.Shell)) (*script.Report, error) {
-	if opt.Size.Width == 0 {
-		opt.Size = fyne.NewSize(1280, 720)
-	}
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
-	}
-	if err := os.MkdirAll(opt.Dir, 0o755); err != nil {
+	sc, parseErr, cfg, err := opt.prepare()
+	if err != nil {
 		return nil, err
 	}
-	sc, parseErr := script.Parse(opt.File, opt.Source)
-	cfg := config.Defaults()
-	cfg.Profile, cfg.Seed, cfg.Theme = opt.Profile, opt.Seed, opt.Theme
-	// Settings changed by the script are saved into the report folder.
-	cfg.Path = filepath.Join(opt.Dir, "config.toml")
-	cfg.CAN = "script:" + filepath.Base(opt.File) // the status bar's source name; the feed is not started
 	c, err := app.New(&cfg, app.Options{Log: opt.Log})
 	if err != nil {
 		return nil, err
