@@ -137,11 +137,8 @@ func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
 // justifies the rasterizing scheme sets it.
 var naiveRaster bool
 
-// fillNaive is the straightforward use of x/image/vector: the rasterizer
-// spans the whole canvas and draws straight onto it.
-func (p *pathBuf) fillNaive(dst *image.RGBA, clip image.Rectangle, c color.Color) {
-	p.ras.Reset(clip.Dx(), clip.Dy())
-	ox, oy := float32(clip.Min.X), float32(clip.Min.Y)
+// trace feeds every closed path to the rasterizer, shifted by (-ox, -oy).
+func (p *pathBuf) trace(ox, oy float32) {
 	start := 0
 	for _, end := range p.ends {
 		p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
@@ -151,6 +148,14 @@ func (p *pathBuf) fillNaive(dst *image.RGBA, clip image.Rectangle, c color.Color
 		p.ras.ClosePath()
 		start = end
 	}
+}
+
+// fillNaive is the straightforward use of x/image/vector: the rasterizer
+// spans the whole canvas and draws straight onto it.
+func (p *pathBuf) fillNaive(dst *image.RGBA, clip image.Rectangle, c color.Color) {
+	p.ras.Reset(clip.Dx(), clip.Dy())
+	ox, oy := float32(clip.Min.X), float32(clip.Min.Y)
+	p.trace(ox, oy)
 	p.ras.DrawOp = draw.Over
 	p.ras.Draw(dst, clip, image.NewUniform(c), image.Point{})
 }
@@ -260,15 +265,7 @@ func (p *pathBuf) rasterize(clip image.Rectangle) image.Rectangle {
 	ox, oy := float32(r.Min.X), float32(r.Min.Y)
 	w, h := r.Dx(), r.Dy()
 	p.ras.Reset(w, h)
-	start := 0
-	for _, end := range p.ends {
-		p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
-		for i := start + 1; i < end; i++ {
-			p.ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
-		}
-		p.ras.ClosePath()
-		start = end
-	}
+	p.trace(ox, oy)
 	// Accumulate into an alpha mask (x/image/vector's SIMD path), then
 	// composite only where the mask is not zero: vector's own RGBA path
 	// blends every pixel of the box, which dominated the tile time.
