@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -9,6 +8,7 @@ import (
 	"math"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -957,22 +957,21 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 	}
 
 	u0, v0 := at(0, 0)
-	rowU, rowV := fx(u0), fx(v0)
-	pix := dst.Pix
-	stride := dst.Stride
+	ou, ov := fx(u0), fx(v0)
+	dpix := pixels(dst.Pix)
+	dstride := dst.Stride / 4
+	bg32 := pixels([]byte{bg.R, bg.G, bg.B, bg.A})[0]
 	T16 := T << 16
-	for y := 0; y < v.h; y++ {
-		u, vv := rowU, rowV
-		rowU += dudy
-		rowV += dvdy
-		line := pix[y*stride : y*stride+v.w*4]
-		x := 0
-		for x < v.w {
+	// span draws screen pixels [x0, x1) of row y; (u, vv) is the world
+	// position of pixel x0 in 16.16.
+	span := func(y, x0, x1 int, u, vv int64) {
+		line := dpix[y*dstride : y*dstride+x1]
+		for x := x0; x < x1; {
 			iu, iv := u>>16, vv>>16
 			tx, ty := floorDiv(iu, T), floorDiv(iv, T)
 			src := srcAt(tx, ty)
 			// Run of pixels in this tile: up to where u or v leaves it.
-			end := v.w
+			end := x1
 			if dudx != 0 {
 				var lim int64
 				if dudx > 0 {
@@ -1006,10 +1005,9 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 			if end <= x {
 				end = x + 1
 			}
+			out := line[x:end]
 			if src.img == nil {
-				for i := x * 4; i < end*4; i += 4 {
-					line[i], line[i+1], line[i+2], line[i+3] = bg.R, bg.G, bg.B, bg.A
-				}
+				fillPixels(out, bg32)
 				u += dudx * int64(end-x)
 				vv += dvdx * int64(end-x)
 				x = end
@@ -1019,32 +1017,70 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 			su := (u-tx*T16)*src.fs>>16 + src.ox - int64(src.img.Rect.Min.X)<<16
 			sv := (vv-ty*T16)*src.fs>>16 + src.oy - int64(src.img.Rect.Min.Y)<<16
 			dsu, dsv := dudx*src.fs>>16, dvdx*src.fs>>16
-			sp, ss := src.img.Pix, src.img.Stride
+			sp, ss := pixels(src.img.Pix), src.img.Stride/4
 			if dsv == 0 && dsu == one {
 				// Straight copy: pan at a whole zoom level, north up.
-				o := int(sv>>16)*ss + int(su>>16)*4
-				copy(line[x*4:end*4], sp[o:o+(end-x)*4])
+				o := int(sv>>16)*ss + int(su>>16)
+				copy(out, sp[o:o+len(out)])
 			} else if dsv == 0 {
 				// Scaled, north up: one source row.
-				row := sp[int(sv>>16)*ss:]
-				for i := x * 4; i < end*4; i += 4 {
-					binary.LittleEndian.PutUint32(line[i:], binary.LittleEndian.Uint32(row[int(su>>16)*4:]))
-					su += dsu
-				}
+				scaleRow(out, sp[int(sv>>16)*ss:], su, dsu)
 			} else {
-				for i := x * 4; i < end*4; i += 4 {
-					o := int(sv>>16)*ss + int(su>>16)*4
-					binary.LittleEndian.PutUint32(line[i:], binary.LittleEndian.Uint32(sp[o:]))
-					su += dsu
-					sv += dsv
-				}
+				gather(out, sp, ss, su, sv, dsu, dsv)
 			}
 			u += dudx * int64(end-x)
 			vv += dvdx * int64(end-x)
 			x = end
 		}
 	}
+	for y := 0; y < v.h; y++ {
+		span(y, 0, v.w, ou+int64(y)*dudy, ov+int64(y)*dvdy)
+	}
 	return dst
+}
+
+// The pixel loops of compose are separate functions, kept out of line: inlined
+// into compose, the compiler keeps their counters on the stack and each pixel
+// waits on a store and reload (measured 2–3× slower).
+
+// fillPixels sets every pixel of out to c.
+//
+//go:noinline
+func fillPixels(out []uint32, c uint32) {
+	for i := range out {
+		out[i] = c
+	}
+}
+
+// scaleRow samples row at su, su+dsu, … (16.16 pixels).
+//
+//go:noinline
+func scaleRow(out, row []uint32, su, dsu int64) {
+	for i := range out {
+		out[i] = row[su>>16]
+		su += dsu
+	}
+}
+
+// gather samples src (stride ss pixels) along the line from (su, sv) in
+// steps of (dsu, dsv), all in 16.16 pixels.
+//
+//go:noinline
+func gather(out, src []uint32, ss int, su, sv, dsu, dsv int64) {
+	for i := range out {
+		out[i] = src[int(sv>>16)*ss+int(su>>16)]
+		su += dsu
+		sv += dsv
+	}
+}
+
+// pixels views RGBA bytes as one uint32 a pixel (in memory order), so that
+// moving a pixel is one load and one store.
+func pixels(b []byte) []uint32 {
+	if len(b) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&b[0])), len(b)/4)
 }
 
 func fill(dst *image.RGBA, c color.RGBA) {
