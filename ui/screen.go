@@ -19,6 +19,9 @@ type Screen struct {
 	Title string        // the dock label
 	Icon  fyne.Resource // the dock icon: a single-colour SVG
 	Order int           // dock position, lowest first
+	// FullBleed screens fill the whole area between the status bar and the
+	// dock (the map); others are inset by the theme's padding.
+	FullBleed bool
 	// New builds the screen's content. It runs once per shell, on the UI
 	// goroutine; the screen follows signals through env.Loop.
 	New func(env *Env) fyne.CanvasObject

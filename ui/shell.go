@@ -84,7 +84,7 @@ func New(c *app.Cockpit, opt Options) *Shell {
 	s.dock = container.NewStack(dock)
 
 	statusPanel := s.status
-	s.root = container.NewBorder(statusPanel, withStrips(s.env, container.NewStack(s.dock, s.toasts.band)), nil, nil, container.NewPadded(s.content))
+	s.root = container.NewBorder(statusPanel, withStrips(s.env, container.NewStack(s.dock, s.toasts.band)), nil, nil, s.content)
 
 	loop, store := s.env.Loop, c.Store
 	loop.Bind(func() { s.env.Lockout.Follow(store.Get(vss.IsMoving)) }, vss.IsMoving)
@@ -133,6 +133,9 @@ func (s *Shell) Show(name string) error {
 	obj, built := s.screens[name]
 	if !built {
 		obj = spec.New(s.env)
+		if !spec.FullBleed {
+			obj = container.NewPadded(obj)
+		}
 		s.screens[name] = obj
 	}
 	s.current = name

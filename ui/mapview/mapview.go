@@ -26,7 +26,7 @@ import (
 )
 
 func init() {
-	ui.Register(ui.Screen{Name: "map", Title: "Map", Icon: Icon, Order: 10, New: func(env *ui.Env) fyne.CanvasObject { return New(env).Content() }})
+	ui.Register(ui.Screen{Name: "map", Title: "Map", Icon: Icon, Order: 10, FullBleed: true, New: func(env *ui.Env) fyne.CanvasObject { return New(env).Content() }})
 }
 
 // Icon is the dock icon of the Map screen: a folded map with a pin.
