@@ -97,6 +97,9 @@ type pending struct {
 	done chan struct{}
 	src  *source
 	err  error
+	// after runs with the player's lock held once the open finished; set
+	// (under the lock) when the track is wanted before it is ready.
+	after func(*pending)
 }
 
 // Player plays a queue of tracks into one streamer. Its methods are safe for
@@ -248,20 +251,19 @@ func (p *Player) endedLocked() {
 		var src *source
 		var err error
 		if pd := p.next; pd != nil && pd.gen == p.gen && pd.pos == nxt {
-			p.next = nil
 			select {
 			case <-pd.done:
-			case <-time.After(2 * time.Second):
-				go closeWhenDone(pd)
-				pd = nil
-			}
-			if pd != nil {
+				p.next = nil
 				src, err = pd.src, pd.err
+			default:
 			}
 		}
 		if src == nil && err == nil {
-			// Not opened ahead (or too slow): open it here.
-			src, err = openSource(p.opt.Open, p.queue[nxt].Item)
+			// Not opened ahead, or not ready yet (very slow storage): the
+			// audio callback never waits or opens files holding the lock;
+			// the track starts when its open finishes, silence until then.
+			p.jumpLocked(nxt, 0, true)
+			return
 		}
 		p.gen++
 		p.pos = nxt
@@ -318,18 +320,19 @@ func (p *Player) preloadLocked() {
 }
 
 // openAsync opens queue[i] on a goroutine; then runs after, if any, with
-// the lock held.
+// the lock held. Call it with the lock held.
 func (p *Player) openAsync(i int, after func(*pending)) *pending {
-	pd := &pending{gen: p.gen, pos: i, uid: p.queue[i].uid, done: make(chan struct{})}
+	pd := &pending{gen: p.gen, pos: i, uid: p.queue[i].uid, done: make(chan struct{}), after: after}
 	it := p.queue[i].Item
 	go func() {
-		pd.src, pd.err = openSource(p.opt.Open, it)
+		src, err := openSource(p.opt.Open, it)
+		p.mu.Lock()
+		pd.src, pd.err = src, err
 		close(pd.done)
-		if after != nil {
-			p.mu.Lock()
-			after(pd)
-			p.mu.Unlock()
+		if pd.after != nil {
+			pd.after(pd)
 		}
+		p.mu.Unlock()
 	}()
 	return pd
 }
@@ -400,19 +403,19 @@ func (p *Player) jumpLocked(i int, at time.Duration, play bool) {
 		p.requestSave()
 	}
 	if reuse != nil {
+		// The track opened ahead: install it now, or when its open ends.
+		reuse.gen = p.gen
+		p.loading = reuse
 		select {
 		case <-reuse.done:
-			reuse.gen = p.gen
-			p.loading = reuse
 			install(reuse)
-			return
 		default:
+			reuse.after = install
+			p.publishLocked()
 		}
+		return
 	}
 	p.loading = p.openAsync(i, install)
-	if reuse != nil {
-		go closeWhenDone(reuse)
-	}
 	p.publishLocked()
 }
 

@@ -1,6 +1,7 @@
 package player
 
 import (
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,13 +30,30 @@ func newRig(t *testing.T, opt Options) *rig {
 	return &rig{t: t, out: out, p: p}
 }
 
-// waitLoaded waits until the current track is open (opening is async).
+// waitLoaded waits until the current track and the one after it are open
+// (opening is async). Tests pull audio much faster than real time, so
+// without the wait the next track could be still opening at the join; a
+// real device gives the open the whole length of the current track.
 func (r *rig) waitLoaded() {
+	r.t.Helper()
+	r.waitOpen(true)
+}
+
+// waitOpen waits until the current track is open, and with ahead the
+// track opened ahead too.
+func (r *rig) waitOpen(ahead bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
 		r.p.mu.Lock()
 		ok := r.p.cur != nil && r.p.loading == nil
+		if nx := r.p.next; ok && ahead && nx != nil {
+			select {
+			case <-nx.done:
+			default:
+				ok = false
+			}
+		}
 		r.p.mu.Unlock()
 		if ok {
 			return
@@ -328,5 +346,49 @@ func TestVolumeCurve(t *testing.T) {
 	r.pull(50 * time.Millisecond) // past the gain ramp
 	if got, want := peak(r.pull(100*time.Millisecond)), 0.5*Gain(50); math.Abs(got-want) > 0.01 {
 		t.Errorf("peak at volume 50: %.3f, want %.3f", got, want)
+	}
+}
+
+// TestSlowNextTrack: when the next track's file is slow to open (slow
+// storage), the audio callback plays silence instead of waiting, control
+// calls return at once, and the track starts when its open finishes.
+func TestSlowNextTrack(t *testing.T) {
+	gate := make(chan struct{})
+	open := func(it Item) (io.ReadSeekCloser, error) {
+		if filepath.Base(it.Path) == "sine-b.flac" {
+			<-gate
+		}
+		return os.Open(it.Path)
+	}
+	r := newRig(t, Options{Open: open})
+	defer func() {
+		select {
+		case <-gate:
+		default:
+			close(gate)
+		}
+	}()
+	r.p.Play([]Item{item("sine-a.flac"), item("sine-b.flac")}, 0)
+	r.waitOpen(false)
+	// Play past the end of the first track while the second cannot open.
+	st := r.p.State()
+	r.pull(st.Duration + 300*time.Millisecond)
+	done := make(chan struct{})
+	go func() { r.p.SetVolume(40); r.p.State(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(500 * time.Millisecond):
+		t.Fatal("a control call waited for the slow open")
+	}
+	if st := r.p.State(); st.Index != 1 || !st.Playing {
+		t.Fatalf("while the next track opens: %+v", st)
+	}
+	close(gate)
+	r.waitOpen(false)
+	if s := r.pull(200 * time.Millisecond); func() bool {
+		_, first, _ := longestSilence(s)
+		return first < 0
+	}() {
+		t.Fatal("no sound once the slow track opened")
 	}
 }
