@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	ftheme "fyne.io/fyne/v2/theme"
 
 	"github.com/fascia-hmi/fascia/app/health"
@@ -142,9 +143,9 @@ func New(env *ui.Env) *Screen {
 	mapPanel := ui.NewPanel(s.Map)
 	mapPanel.Tight = true
 	centre := &fyne.Container{Layout: centreLayout{}, Objects: []fyne.CanvasObject{container.NewBorder(nil, s.Gear, nil, nil, s.Speed), mapPanel}}
-	info := ui.NewPanel(container.NewGridWithRows(5,
+	info := ui.NewPanel(&fyne.Container{Layout: fitRows{keep: 2}, Objects: []fyne.CanvasObject{
 		container.NewBorder(nil, s.Bar, nil, nil, s.Energy),
-		s.Range, s.Outside, s.Odometer, s.Trip))
+		s.Range, s.Outside, s.Odometer, s.Trip}})
 	main := container.NewGridWithColumns(3, container.NewStack(s.RPM, s.Power), centre, info)
 	s.content = container.NewBorder(row, nil, nil, nil, main)
 	s.bind()
@@ -176,6 +177,65 @@ func (centreLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	small.Move(fyne.NewPos(0, size.Height-mh))
 	small.Resize(fyne.NewSize(size.Width, mh))
 	small.Show()
+}
+
+// fitRows stacks rows, each at its minimum height plus an equal share of
+// the height left. When the column is too short for all of them (an
+// 800×480 display with the now-playing strip) the last rows are hidden
+// rather than squeezed over each other; the first keep rows always show.
+type fitRows struct{ keep int }
+
+func (l fitRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		if i < l.keep {
+			if i > 0 {
+				s.Height += theme.Padding()
+			}
+			s.Height += m.Height
+		}
+	}
+	return s
+}
+
+func (l fitRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	mins := make([]float32, len(objs))
+	for i, o := range objs {
+		mins[i] = o.MinSize().Height
+	}
+	// The most rows whose minimums fit.
+	n, used := len(objs), float32(0)
+	for ; n > l.keep; n-- {
+		used = pad * float32(n-1)
+		for _, m := range mins[:n] {
+			used += m
+		}
+		if used <= size.Height {
+			break
+		}
+	}
+	if n <= l.keep {
+		used = pad * float32(n-1)
+		for _, m := range mins[:n] {
+			used += m
+		}
+	}
+	extra := max(0, size.Height-used) / float32(n)
+	y := float32(0)
+	for i, o := range objs {
+		if i >= n {
+			o.Hide()
+			continue
+		}
+		h := mins[i] + extra
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		o.Show()
+		y += h + pad
+	}
 }
 
 // showMap returns what a tap on the small map does: open the Map screen,
