@@ -196,7 +196,8 @@ func (s *Screen) buildNowPlaying() {
 		s.do(func(p *player.Player) { p.SetRepeat((p.State().Repeat + 1) % 3) })
 	})
 	progress := container.NewBorder(nil, nil, s.Elapsed, s.Length, container.New(minHeight{}, s.Progress))
-	controls := container.NewBorder(nil, nil, container.NewHBox(s.Shuffle, s.Prev, s.PlayPause, s.Next, s.Repeat), nil, s.Status)
+	controls := container.NewBorder(nil, nil, container.NewHBox(s.Shuffle, s.Prev, s.PlayPause, s.Next, s.Repeat), nil,
+		container.NewVBox(layout.NewSpacer(), s.Status, layout.NewSpacer()))
 	text := container.New(column{}, container.New(tightRows{}, s.Title, s.Artist), progress, controls)
 	s.nowPlaying = container.New(coverLayout{}, s.Cover, text)
 }
@@ -788,8 +789,9 @@ func (coverLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	objs[1].Resize(fyne.NewSize(size.Width-side-pad, size.Height))
 }
 
-// column stacks objects at their minimum heights without gaps; the last
-// takes what is left.
+// column puts its first object at the top and the others, at their
+// minimum heights, at the bottom (the transport controls line up with the
+// bottom of the cover); what is left stays between them.
 type column struct{}
 
 func (column) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -802,12 +804,16 @@ func (column) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 func (column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var y float32
-	for i, o := range objs {
+	var below float32
+	for _, o := range objs[1:] {
+		below += o.MinSize().Height
+	}
+	top := objs[0].MinSize().Height
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(size.Width, top))
+	y := max(top, size.Height-below)
+	for _, o := range objs[1:] {
 		h := o.MinSize().Height
-		if i == len(objs)-1 {
-			h = max(h, size.Height-y)
-		}
 		o.Move(fyne.NewPos(0, y))
 		o.Resize(fyne.NewSize(size.Width, h))
 		y += h
