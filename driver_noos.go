@@ -19,6 +19,7 @@ import (
 // newFyneApp returns the app on Fyne's embedded driver over the Linux
 // framebuffer (FASCIA_FRAMEBUFFER, default /dev/fb0) and evdev touch panels
 // and keyboards (FASCIA_INPUTS, comma-separated; default: every one found).
+// Two fingers on a panel pinch-zoom the map under them.
 // The UI theme applies --scale itself, so the driver draws one pixel per dp.
 func newFyneApp(*config.Config) (fyne.App, func(fyne.Window, *ui.Shell), func(), error) {
 	cal, err := display.CalibrationFromEnv(os.Getenv)
@@ -38,6 +39,18 @@ func newFyneApp(*config.Config) (fyne.App, func(fyne.Window, *ui.Shell), func(),
 	stop := make(chan struct{})
 	afterWindow := func(w fyne.Window, shell *ui.Shell) {
 		display.SetCanvasScale(w, d)
+		// Fyne has no pinch gesture: the driver recognises two-finger
+		// pinches and the map under the fingers zooms.
+		d.SetPinchHandler(func(p display.Pinch) {
+			if p.Phase != display.PinchMove {
+				return
+			}
+			fyne.Do(func() {
+				if ui.Pinch(w.Canvas(), p.Center, p.Scale) {
+					display.Repaint(w, d)
+				}
+			})
+		})
 		go repaint(w, d, shell, stop)
 	}
 	return a, afterWindow, func() { close(stop); d.Close() }, nil

@@ -458,6 +458,25 @@ func (m *TileMap) Tapped(*fyne.PointEvent) {
 	}
 }
 
+// Pinchable is an object that zooms with a two-finger pinch. Fyne (v2.7)
+// has no pinch gesture: a driver that sees the fingers (the framebuffer
+// driver, platform/display) recognises it and the cockpit delivers it to
+// the Pinchable under the fingers.
+type Pinchable interface {
+	// Pinched zooms by scale (the change of the fingers' distance, above
+	// 1 to zoom in) about at, relative to the object.
+	Pinched(scale float32, at fyne.Position)
+}
+
+// Pinched implements Pinchable: the map zooms by log2(scale) levels about
+// the fingers' midpoint.
+func (m *TileMap) Pinched(scale float32, at fyne.Position) {
+	if !m.Interactive || !(scale > 0) || math.IsInf(float64(scale), 0) {
+		return
+	}
+	m.ZoomAt(math.Log2(float64(scale)), at)
+}
+
 // DoubleTapped implements fyne.DoubleTappable: zoom in one level at the
 // point.
 func (m *TileMap) DoubleTapped(e *fyne.PointEvent) {

@@ -447,6 +447,24 @@ func TestControls(t *testing.T) {
 	if math.Abs(m.Zoom()-14.5) > 1e-9 {
 		t.Errorf("scrolling back half a level gave zoom %v", m.Zoom())
 	}
+	// Fingers spreading to twice their distance: one level in, about the
+	// fingers' midpoint, which stays over the same place.
+	m.PanBy(1, 1) // leave follow mode, where zoom keeps the car centred
+	at := fyne.NewPos(200, 120)
+	lat0, lon0 := unproject(m.screenToWorld(at))
+	m.Pinched(1.25, at)
+	m.Pinched(1.6, at)
+	if math.Abs(m.Zoom()-15.5) > 1e-6 {
+		t.Errorf("pinch ×2 gave zoom %v, want 15.5", m.Zoom())
+	}
+	if lat, lon := unproject(m.screenToWorld(at)); math.Abs(lat-lat0) > 1e-9 || math.Abs(lon-lon0) > 1e-9 {
+		t.Errorf("the point under the fingers moved from %v,%v to %v,%v", lat0, lon0, lat, lon)
+	}
+	m.Pinched(0, at)
+	m.Pinched(float32(math.Inf(1)), at)
+	if math.Abs(m.Zoom()-15.5) > 1e-6 {
+		t.Errorf("degenerate pinches changed the zoom to %v", m.Zoom())
+	}
 }
 
 // BenchmarkTileMapPanFrame measures what the UI goroutine does for one pan

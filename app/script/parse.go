@@ -34,7 +34,7 @@ import (
 //	expect value PATH V[±TOL]     the signal is live and within TOL of V (VSS units)
 //	expect screen NAME            the screen shown is NAME
 //	note "TEXT"                   a tester's note in the report
-var Commands = []string{"scenario", "wait", "set", "release", "fault", "tap", "drag", "screenshot", "expect", "note"}
+var Commands = []string{"scenario", "wait", "set", "release", "fault", "tap", "drag", "pinch", "screenshot", "expect", "note"}
 
 var faultKinds = []string{"freeze", "noise", "drop", "silence", "malformed", "clear"}
 var expectKinds = []string{"text", "no", "stale", "live", "value", "screen"}
@@ -56,6 +56,7 @@ type Step struct {
 	Label    string        // tap by label; text of expect text and note
 	X, Y     float32       // tap, drag start
 	X2, Y2   float32       // drag end
+	Scale    float32       // pinch: the fingers' distance grows by this factor
 	ByPoint  bool          // tap X,Y
 	Negation bool          // expect no text
 }
@@ -242,6 +243,19 @@ func parseStep(toks []string) (Step, error) {
 		if st.X2, st.Y2, err = parsePoint(args[1]); err != nil {
 			return st, fmt.Errorf("drag: %v", err)
 		}
+	case "pinch":
+		if err := nargs(2, 2, "pinch X,Y SCALE"); err != nil {
+			return st, err
+		}
+		var err error
+		if st.X, st.Y, err = parsePoint(args[0]); err != nil {
+			return st, fmt.Errorf("pinch: %v", err)
+		}
+		f, err := strconv.ParseFloat(args[1], 32)
+		if err != nil || !(f >= 1.0/16 && f <= 16) {
+			return st, fmt.Errorf("pinch: scale %q: want a factor from 0.0625 to 16 (2 spreads the fingers to twice their distance: zoom in one level)", args[1])
+		}
+		st.Scale = float32(f)
 	case "screenshot":
 		if err := nargs(1, 1, "screenshot NAME"); err != nil {
 			return st, err

@@ -27,6 +27,8 @@ type UI interface {
 	TapAt(x, y float32) error
 	// Drag drags from one point to another.
 	Drag(x1, y1, x2, y2 float32) error
+	// Pinch pinches at x,y: the fingers' distance changes by scale.
+	Pinch(x, y, scale float32) error
 	// Capture draws the cockpit as it is now.
 	Capture() (image.Image, error)
 	// Texts returns every text shown now.
@@ -147,6 +149,8 @@ func (r *Runner) step(st *Step, e *Entry, rep *Report) error {
 		return r.UI.TapLabel(st.Label)
 	case "drag":
 		return r.UI.Drag(st.X, st.Y, st.X2, st.Y2)
+	case "pinch":
+		return r.UI.Pinch(st.X, st.Y, st.Scale)
 	case "screenshot":
 		img, err := r.UI.Capture()
 		if err != nil {

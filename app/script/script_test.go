@@ -42,13 +42,14 @@ expect value Vehicle.Speed 80 +- 2
 expect value Vehicle.Speed 80
 expect screen home
 note "looks # fine" and more
+pinch 640,360 0.5
 `
 	s, err := Parse("t.fscript", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Steps) != 27 {
-		t.Fatalf("%d steps, want 27", len(s.Steps))
+	if len(s.Steps) != 28 {
+		t.Fatalf("%d steps, want 28", len(s.Steps))
 	}
 	check := func(i int, got, want any) {
 		t.Helper()
@@ -73,6 +74,8 @@ note "looks # fine" and more
 	check(23, s.Steps[23].Tol, 2.0)
 	check(24, s.Steps[24].Tol, 0.0)
 	check(26, s.Steps[26].Label, "looks # fine and more")
+	check(27, s.Steps[27].Scale, float32(0.5))
+	check(27, s.Steps[27].Y, float32(360))
 }
 
 func TestParseErrors(t *testing.T) {
@@ -92,6 +95,10 @@ func TestParseErrors(t *testing.T) {
 		{`tap "Media`, "unterminated quoted string"},
 		{"drag 1,2", "drag: usage"},
 		{"drag 1,2 3", `drag: point "3"`},
+		{"pinch 1,2", "pinch: usage"},
+		{"pinch 1,2 0", "pinch: scale \"0\": want a factor"},
+		{"pinch 1,2 NaN", "pinch: scale"},
+		{"pinch x 2", `pinch: point "x"`},
 		{"screenshot ../x", `screenshot: name "../x"`},
 		{"expect", "expect: usage"},
 		{"expect colour red", `unknown expectation "colour"`},

@@ -49,6 +49,7 @@ type Driver struct {
 	geo         geometry
 	queue       chan embedded.Event
 	done        chan struct{}
+	pinch       *pinchFilter
 
 	mu      sync.Mutex // guards mem, closed and frames against Close
 	mem     []byte
@@ -92,7 +93,7 @@ func newDriver(mem []byte, geo geometry, release func() error, c Config) *Driver
 	return &Driver{
 		log: log.With("component", "display"), scale: scale, calibration: c.Calibration, geo: geo,
 		queue: make(chan embedded.Event, queueSize), done: make(chan struct{}),
-		mem: mem, release: release,
+		pinch: newPinchFilter(), mem: mem, release: release,
 	}
 }
 
@@ -117,7 +118,7 @@ func (d *Driver) read(in *input) {
 			d.log.Error("input reader panicked; device abandoned", "device", in.path, "panic", p, "stack", string(debug.Stack()))
 		}
 	}()
-	err := in.dec.Decode(in.r, d.emit)
+	err := in.dec.Decode(in.r, func(e embedded.Event) { d.pinch.handle(e, d.emit) })
 	select {
 	case <-d.done:
 		return // closed on purpose
@@ -141,6 +142,11 @@ func (d *Driver) emit(e embedded.Event) {
 	case <-d.done:
 	}
 }
+
+// SetPinchHandler makes two-finger contacts pinches, passed to h on the
+// input goroutines (h must not block; hand them to the UI with fyne.Do).
+// With nil, every contact goes to Fyne, which has no pinch gesture.
+func (d *Driver) SetPinchHandler(h func(Pinch)) { d.pinch.setHandler(h) }
 
 // Render draws one frame Fyne has painted. Fyne calls it on its UI
 // goroutine after every event it handles and when a window is shown.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 	"sort"
 	"strings"
 
@@ -199,6 +200,23 @@ func (c *Cockpit) Drag(x1, y1, x2, y2 float32) error {
 			hit.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{AbsolutePosition: abs, Position: abs.Subtract(at)}, Dragged: fyne.NewDelta(dx, dy)})
 		}
 		hit.DragEnd()
+	})
+	return err
+}
+
+// Pinch pinches at x,y in ten steps that change the fingers' distance by
+// scale in all, delivered to the map (or other pinchable) under them.
+func (c *Cockpit) Pinch(x, y, scale float32) error {
+	var err error
+	c.do(func() {
+		c.prepare()
+		step := float32(math.Pow(float64(scale), 1.0/dragSteps))
+		for i := 0; i < dragSteps; i++ {
+			if !ui.Pinch(c.Canvas, fyne.NewPos(x, y), step) {
+				err = fmt.Errorf("pinch at %v,%v: %w", x, y, ErrNothingThere)
+				return
+			}
+		}
 	})
 	return err
 }
