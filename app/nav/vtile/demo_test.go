@@ -53,6 +53,36 @@ func TestDemoTiles(t *testing.T) {
 	}
 }
 
+// TestDemoSea: the demo map draws the sea, which scripts/make-map builds
+// from the extract's OSM coastline: the z14 tile 2 km off Monaco (43.70 N,
+// 7.43 E) is one water polygon covering the whole tile.
+func TestDemoSea(t *testing.T) {
+	src, err := tiles.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	data, err := src.Tile(context.Background(), 14, 8530, 5976)
+	if err != nil {
+		t.Fatalf("the tile off Monaco: %v", err)
+	}
+	ls, err := vtile.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range ls {
+		if l.Name != "water" {
+			continue
+		}
+		for _, f := range l.Features {
+			if b := f.Geometry.Bound(); b.Min[0] <= 0 && b.Min[1] <= 0 && b.Max[0] >= float64(l.Extent) && b.Max[1] >= float64(l.Extent) {
+				return
+			}
+		}
+	}
+	t.Errorf("no water polygon covers the tile off Monaco (layers: %d)", len(ls))
+}
+
 func BenchmarkDecodeBusiestMonacoZ14(b *testing.B) {
 	src, err := tiles.Demo()
 	if err != nil {
