@@ -50,7 +50,9 @@ func (m *Map) Nearest(ctx context.Context, lat, lon float64, kind string, radius
 	case KindGas:
 		want = func(class, sub string) bool { return (class == "fuel" || sub == "fuel") && sub != "charging_station" }
 	case KindParking:
-		want = func(class, sub string) bool { return class == "parking" || sub == "parking" || sub == "parking_entrance" }
+		want = func(class, sub string) bool {
+			return class == "parking" || sub == "parking" || sub == "parking_entrance"
+		}
 	default:
 		return Place{}, fmt.Errorf("no such kind of place %q", kind)
 	}
