@@ -93,6 +93,10 @@ type TileMap struct {
 	heading    float64
 	hint       string
 
+	hasPin   bool
+	px, py   float64
+	pinLabel string
+
 	drawn   drawnState
 	pending atomic.Bool
 	redraws atomic.Uint64
@@ -382,6 +386,32 @@ func (m *TileMap) ClearVehicle() {
 	m.update()
 }
 
+// ShowPin puts a destination pin labelled label at lat, lon and centres
+// the map on it; follow mode lets go of the car until the timeout, as
+// after a pan.
+func (m *TileMap) ShowPin(lat, lon float64, label string) {
+	m.px, m.py = project(lat, lon)
+	m.pinLabel, m.hasPin = label, true
+	m.cx, m.cy = m.px, m.py
+	m.clampCenter()
+	m.userMoved()
+	m.forceRefresh()
+}
+
+// ClearPin removes the destination pin.
+func (m *TileMap) ClearPin() {
+	if m.hasPin {
+		m.hasPin = false
+		m.forceRefresh()
+	}
+}
+
+// Pin returns the destination pin, and whether one is shown.
+func (m *TileMap) Pin() (lat, lon float64, label string, ok bool) {
+	lat, lon = unproject(m.px, m.py)
+	return lat, lon, m.pinLabel, m.hasPin
+}
+
 // Vehicle returns the marker's position and heading, and whether it is
 // shown.
 func (m *TileMap) Vehicle() (lat, lon, heading float64, ok bool) {
@@ -547,6 +577,8 @@ func (m *TileMap) CreateRenderer() fyne.WidgetRenderer {
 	r.hintBg = &canvas.Rectangle{}
 	r.hint = canvas.NewText("", color.Black)
 	r.hint.TextStyle.Bold = true
+	r.pin, r.pinDot, r.pinBg = &canvas.Circle{}, &canvas.Circle{}, &canvas.Rectangle{}
+	r.pinText = canvas.NewText("", color.Black)
 	r.zoomIn = NewTouchButton("", theme.ZoomInIcon(), func() { m.ZoomIn() })
 	r.zoomOut = NewTouchButton("", theme.ZoomOutIcon(), func() { m.ZoomOut() })
 	r.recentre = NewTouchButton("", iconRecentre, func() { m.Recentre() })
@@ -572,6 +604,9 @@ type tileMapRenderer struct {
 	attr                             *canvas.Text
 	hintBg                           *canvas.Rectangle
 	hint                             *canvas.Text
+	pin, pinDot                      *canvas.Circle
+	pinBg                            *canvas.Rectangle
+	pinText                          *canvas.Text
 
 	zoomIn, zoomOut, recentre, orient *TouchButton
 }
@@ -583,7 +618,7 @@ func (r *tileMapRenderer) Destroy() {
 }
 
 func (r *tileMapRenderer) Objects() []fyne.CanvasObject {
-	objs := []fyne.CanvasObject{r.raster, r.halo, r.arrow, r.scaleBg, r.scaleLine, r.scaleLeft, r.scaleRight, r.scaleText, r.attrBg, r.attr, r.hintBg, r.hint}
+	objs := []fyne.CanvasObject{r.raster, r.pin, r.pinDot, r.pinBg, r.pinText, r.halo, r.arrow, r.scaleBg, r.scaleLine, r.scaleLeft, r.scaleRight, r.scaleText, r.attrBg, r.attr, r.hintBg, r.hint}
 	if r.m.Controls {
 		objs = append(objs, r.zoomIn, r.zoomOut, r.recentre, r.orient)
 	}
@@ -617,8 +652,26 @@ func (r *tileMapRenderer) Layout(size fyne.Size) {
 		r.arrow.Resize(fyne.NewSize(as, as))
 	}
 
-	// Scale bar, bottom left.
+	// Destination pin, its label beside it.
 	small := th.Size(theme.SizeNameCaptionText)
+	if m.hasPin {
+		p := m.worldToScreen(m.px, m.py)
+		r.pin.Move(fyne.NewPos(p.X-ms/2, p.Y-ms/2))
+		r.pin.Resize(fyne.NewSize(ms, ms))
+		ds := ms * 0.36
+		r.pinDot.Move(fyne.NewPos(p.X-ds/2, p.Y-ds/2))
+		r.pinDot.Resize(fyne.NewSize(ds, ds))
+		r.pinText.Text = m.pinLabel
+		r.pinText.TextSize = th.Size(theme.SizeNameText)
+		r.pinText.TextStyle.Bold = true
+		ls := r.pinText.MinSize()
+		r.pinText.Move(fyne.NewPos(p.X+ms/2+pad*2, p.Y-ls.Height/2))
+		r.pinText.Resize(ls)
+		r.pinBg.Move(fyne.NewPos(p.X+ms/2+pad, p.Y-ls.Height/2-pad/2))
+		r.pinBg.Resize(fyne.NewSize(ls.Width+pad*2, ls.Height+pad))
+	}
+
+	// Scale bar, bottom left.
 	stroke := fyne.Max(2, pad/2)
 	barLen, label := m.ScaleBar(fyne.Min(size.Width/4, 160))
 	r.scaleText.Text = label
@@ -672,7 +725,7 @@ func (r *tileMapRenderer) Refresh() {
 	r.update()
 	r.Layout(r.m.Size())
 	r.raster.Refresh()
-	for _, o := range []fyne.CanvasObject{r.halo, r.arrow, r.scaleBg, r.scaleLine, r.scaleLeft, r.scaleRight, r.scaleText, r.attrBg, r.attr, r.hintBg, r.hint} {
+	for _, o := range []fyne.CanvasObject{r.pin, r.pinDot, r.pinBg, r.pinText, r.halo, r.arrow, r.scaleBg, r.scaleLine, r.scaleLeft, r.scaleRight, r.scaleText, r.attrBg, r.attr, r.hintBg, r.hint} {
 		o.Refresh()
 	}
 }
@@ -704,6 +757,20 @@ func (r *tileMapRenderer) update() {
 	r.hintBg.FillColor = colorOf(th, theme.ColorNameWarning)
 	r.hintBg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	r.hint.Color = colorOf(th, theme.ColorNameForegroundOnWarning)
+	r.pin.FillColor = colorOf(th, theme.ColorNameError)
+	r.pin.StrokeColor = bg
+	r.pin.StrokeWidth = r.halo.StrokeWidth
+	r.pinDot.FillColor = colorOf(th, theme.ColorNameForegroundOnError)
+	r.pinBg.FillColor = r.attrBg.FillColor
+	r.pinBg.CornerRadius = th.Size(theme.SizeNameInputRadius) / 2
+	r.pinText.Color = fg
+	for _, o := range []fyne.CanvasObject{r.pin, r.pinDot, r.pinBg, r.pinText} {
+		if m.hasPin && m.pinLabel != "" || m.hasPin && o != r.pinBg && o != r.pinText {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
 	if m.hint == "" {
 		r.hintBg.Hide()
 		r.hint.Hide()

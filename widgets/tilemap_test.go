@@ -377,6 +377,10 @@ func TestTileMapGolden(t *testing.T) {
 		{"tilemap_heading_up.png", themes[0].th, func(m *TileMap) { m.SetHeadingUp(true) }},
 		{"tilemap_fractional_fallback.png", themes[0].th, func(m *TileMap) { m.SetZoom(16.5); m.PanBy(60, 30) }},
 		{"tilemap_no_position.png", themes[1].th, func(m *TileMap) { m.ClearVehicle(); m.SetHint("No GPS") }},
+		{"tilemap_pin.png", themes[0].th, func(m *TileMap) {
+			lat, lon := unproject(project(testLat, testLon))
+			m.ShowPin(lat-0.002, lon+0.003, "Rue Grimaldi")
+		}},
 		{"tilemap_small.png", themes[0].th, func(m *TileMap) { m.Controls, m.Interactive = false, false; m.Refresh() }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -519,5 +523,31 @@ func BenchmarkTileMapPanFrame(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpu()-c0)/float64(b.N), "cpu-ns/op")
 		})
+	}
+}
+
+func TestPin(t *testing.T) {
+	m, _ := newTestMap(t, newSynth(20), fyne.NewSize(800, 480))
+	m.Interactive = true
+	m.SetVehicle(testLat, testLon, 0)
+	if _, _, _, ok := m.Pin(); ok {
+		t.Fatal("a new map has a pin")
+	}
+	m.ShowPin(43.7367, 7.4212, "Rue Grimaldi")
+	lat, lon, label, ok := m.Pin()
+	if !ok || label != "Rue Grimaldi" || math.Abs(lat-43.7367) > 1e-9 || math.Abs(lon-7.4212) > 1e-9 {
+		t.Errorf("pin %v,%v %q %v", lat, lon, label, ok)
+	}
+	if clat, clon := m.Center(); math.Abs(clat-43.7367) > 1e-9 || math.Abs(clon-7.4212) > 1e-9 || m.Following() {
+		t.Errorf("after ShowPin: centre %v,%v following %v; want the pin, not following", clat, clon, m.Following())
+	}
+	// The car moving does not pull the map back before the timeout.
+	m.SetVehicle(testLat+0.001, testLon, 0)
+	if clat, _ := m.Center(); math.Abs(clat-43.7367) > 1e-9 {
+		t.Error("the map followed the car right after showing a pin")
+	}
+	m.ClearPin()
+	if _, _, _, ok := m.Pin(); ok {
+		t.Error("ClearPin left the pin")
 	}
 }
