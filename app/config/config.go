@@ -34,6 +34,28 @@ type Media struct {
 	Sink    string   `toml:"sink"`    // audio sink: "default" (the sound device) or "null"
 }
 
+// Places are the driver's favourite places, "LAT,LON" in degrees (empty:
+// not set): "navigate home" and "navigate to work" go there.
+type Places struct {
+	Home string `toml:"home"`
+	Work string `toml:"work"`
+}
+
+// ParsePoint parses "LAT,LON" in degrees.
+func ParsePoint(s string) (lat, lon float64, err error) {
+	a, b, ok := strings.Cut(s, ",")
+	if ok {
+		lat, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
+		if err == nil {
+			lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
+		}
+	}
+	if !ok || err != nil || !(lat >= -85.06 && lat <= 85.06) || !(lon >= -180 && lon <= 180) {
+		return 0, 0, fmt.Errorf("%q is not LAT,LON in degrees (e.g. 43.7384,7.4246)", s)
+	}
+	return lat, lon, nil
+}
+
 // Config is the cockpit's configuration.
 type Config struct {
 	Width      int     `toml:"-"`
@@ -55,6 +77,7 @@ type Config struct {
 	MapCacheMB int    `toml:"map_cache_mb"` // bound of the map's tile caches, MB
 	Media      Media  `toml:"media"`
 	Market     string `toml:"market"` // store URL; empty: the embedded local store
+	Places     Places `toml:"places"`
 
 	// ExitAfter quits the cockpit this long after its first frame (for
 	// benchmarks and end-to-end tests); 0 keeps it open.
@@ -146,7 +169,7 @@ func Load(args []string, getenv func(string) string) (*Config, error) {
 
 // keys are the settings that flags and environment variables can set, by
 // their flag name.
-var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb", "media-folders", "media-sink", "market"}
+var keys = []string{"size", "fullscreen", "profile", "can", "record", "theme", "scale", "seed", "log-level", "log-format", "units-speed", "units-temperature", "units-distance", "exit-after", "tester", "map", "map-cache-mb", "media-folders", "media-sink", "market", "home", "work"}
 
 func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("size", c.Size, "window size WxH")
@@ -169,6 +192,8 @@ func bind(fs *flag.FlagSet, c *Config) {
 	fs.String("media-folders", "", "music folders besides the XDG music folder, separated by "+string(filepath.ListSeparator))
 	fs.String("media-sink", c.Media.Sink, "audio sink: default (the sound device) or null")
 	fs.String("market", c.Market, "store URL (default: the embedded local store)")
+	fs.String("home", c.Places.Home, "home, LAT,LON (for \"navigate home\")")
+	fs.String("work", c.Places.Work, "work, LAT,LON (for \"navigate to work\")")
 }
 
 func (c *Config) setKey(name, v string) error {
@@ -227,6 +252,10 @@ func (c *Config) setKey(name, v string) error {
 		c.Media.Sink = v
 	case "market":
 		c.Market = v
+	case "home":
+		c.Places.Home = v
+	case "work":
+		c.Places.Work = v
 	case "exit-after":
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
@@ -315,6 +344,13 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("map_cache_mb: %d is outside 8–4096", c.MapCacheMB)
 	case c.Market != "" && !strings.HasPrefix(c.Market, "http://") && !strings.HasPrefix(c.Market, "https://"):
 		return fmt.Errorf("market: %q is not an http:// or https:// URL (empty: the embedded store)", c.Market)
+	}
+	for field, v := range map[string]string{"places.home": c.Places.Home, "places.work": c.Places.Work} {
+		if v != "" {
+			if _, _, err := ParsePoint(v); err != nil {
+				return fmt.Errorf("%s: %w", field, err)
+			}
+		}
 	}
 	for _, err := range []error{
 		oneOf("theme", c.Theme, "day", "night", "auto"),

@@ -26,6 +26,8 @@ type Map struct {
 	// Err is why the configured file could not be used (the map then
 	// shows the demo map), or why there is no map at all.
 	Err error
+	// Guide is what the map is asked to show (a destination, zoom steps).
+	Guide Guidance
 }
 
 // Open opens the tile file at path (the embedded demo map when path is

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/fascia-hmi/fascia/app"
+	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/nav/render"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
@@ -54,7 +55,36 @@ type Screen struct {
 // New builds the Map screen and binds it to the Store.
 func New(env *ui.Env) *Screen {
 	s := &Screen{env: env, Map: newMap(env, ScreenZoom)}
+	if c := env.Cockpit; c.Map != nil {
+		guide(env, &c.Map.Guide, s.Map)
+	}
 	return s
+}
+
+// guide shows the destination and applies the zoom steps that the
+// cockpit's guidance asks for (voice commands set them), on every tick.
+func guide(env *ui.Env, g *nav.Guidance, m *widgets.TileMap) {
+	var seen uint64
+	env.Loop.Every(func(time.Time) {
+		if p, ok, gen := g.Destination(); gen != seen {
+			seen = gen
+			if ok {
+				m.ShowPin(p.Lat, p.Lon, p.Name)
+			} else {
+				m.ClearPin()
+				m.Recentre()
+			}
+		}
+		for z := g.TakeZoom(); z != 0; {
+			if z > 0 {
+				m.ZoomIn()
+				z--
+			} else {
+				m.ZoomOut()
+				z++
+			}
+		}
+	})
 }
 
 // Content returns the screen's canvas object.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/config"
+	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/ui"
@@ -166,6 +167,39 @@ func TestFollowsPosition(t *testing.T) {
 	sh.Loop().Step()
 	if _, _, _, ok := m.Vehicle(); ok || m.Hint() != mapview.NoGPS {
 		t.Error("0,0 was taken for a position")
+	}
+}
+
+// TestGuidance: a destination set in the cockpit's guidance (by a voice
+// command) shows as a pin the map centres on; zoom steps apply; clearing
+// it brings the car back.
+func TestGuidance(t *testing.T) {
+	c := cockpit(t)
+	a := test.NewTempApp(t)
+	sh := ui.New(c, ui.Options{Theme: "day", SetTheme: a.Settings().SetTheme})
+	s := mapview.New(sh.Env())
+	w := test.NewWindow(s.Content())
+	defer w.Close()
+	w.Resize(fyne.NewSize(800, 480))
+	sh.Loop().Step()
+	m := s.Map
+	c.Map.Guide.SetDestination(nav.Place{Name: "Rue Grimaldi", Lat: 43.7367, Lon: 7.4212})
+	c.Map.Guide.Zoom(1)
+	z := m.Zoom()
+	sh.Loop().Step()
+	if lat, lon, label, ok := m.Pin(); !ok || label != "Rue Grimaldi" || math.Abs(lat-43.7367) > 1e-9 || math.Abs(lon-7.4212) > 1e-9 {
+		t.Fatalf("pin %v,%v %q %v", lat, lon, label, ok)
+	}
+	if la, lo := m.Center(); math.Abs(la-43.7367) > 1e-9 || math.Abs(lo-7.4212) > 1e-9 || m.Following() {
+		t.Errorf("centre %v,%v following %v: want the destination", la, lo, m.Following())
+	}
+	if m.Zoom() != z+1 {
+		t.Errorf("zoom %v, want %v", m.Zoom(), z+1)
+	}
+	c.Map.Guide.Clear()
+	sh.Loop().Step()
+	if _, _, _, ok := m.Pin(); ok || !m.Following() {
+		t.Errorf("after Clear: pin shown %v, following %v", ok, m.Following())
 	}
 }
 
