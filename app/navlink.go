@@ -1,0 +1,128 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"github.com/fascia-hmi/fascia/app/config"
+	"github.com/fascia-hmi/fascia/app/nav"
+	"github.com/fascia-hmi/fascia/app/vehicle"
+	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+)
+
+// This file connects the voice commands' navigation intents to the map:
+// until routing lands, "navigate to …" and "find the nearest …" find the
+// place in the map's tiles and show it on the Map screen as the
+// destination; they do not plan a route.
+
+// Search radii around the car.
+const (
+	placeRadius = 20_000 // streets and places by name, metres
+	poiRadius   = 10_000 // the nearest fuel, parking or charging
+	searchTime  = 3 * time.Second
+)
+
+// voiceNav is the map as the voice commands drive it.
+type voiceNav struct {
+	m      *nav.Map
+	store  *vehicle.Store
+	places config.Places
+}
+
+// here is the car's live position.
+func (n voiceNav) here() (lat, lon float64, err error) {
+	la, lo := n.store.Get(vss.CurrentLocationLatitude), n.store.Get(vss.CurrentLocationLongitude)
+	if !la.OK() || !lo.OK() || la.Num == 0 && lo.Num == 0 {
+		return 0, 0, errors.New("I don't know where the car is")
+	}
+	return la.Num, lo.Num, nil
+}
+
+func (n voiceNav) show(find func(ctx context.Context, lat, lon float64) (nav.Place, error)) (nav.Place, error) {
+	lat, lon, err := n.here()
+	if err != nil {
+		return nav.Place{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), searchTime)
+	defer cancel()
+	p, err := find(ctx, lat, lon)
+	if err != nil {
+		return nav.Place{}, err
+	}
+	n.m.Guide.SetDestination(p)
+	return p, nil
+}
+
+// NavigateTo shows the street or place of that name nearest to the car.
+func (n voiceNav) NavigateTo(place string) (nav.Place, error) {
+	return n.show(func(ctx context.Context, lat, lon float64) (nav.Place, error) {
+		p, err := n.m.Named(ctx, lat, lon, place, placeRadius)
+		if errors.Is(err, nav.ErrNotFound) {
+			return p, fmt.Errorf("%s is not on the map near here", place)
+		}
+		return p, err
+	})
+}
+
+// NavigateHome shows the home place of the configuration.
+func (n voiceNav) NavigateHome() (nav.Place, error) {
+	return n.favourite("Home", n.places.Home, "home")
+}
+
+// NavigateWork shows the work place of the configuration.
+func (n voiceNav) NavigateWork() (nav.Place, error) {
+	return n.favourite("Work", n.places.Work, "work")
+}
+
+func (n voiceNav) favourite(name, at, key string) (nav.Place, error) {
+	if at == "" {
+		return nav.Place{}, fmt.Errorf("no %s address is set (places.%s in the configuration)", key, key)
+	}
+	lat, lon, err := config.ParsePoint(at)
+	if err != nil {
+		return nav.Place{}, fmt.Errorf("places.%s: %w", key, err)
+	}
+	return n.show(func(context.Context, float64, float64) (nav.Place, error) {
+		p := nav.Place{Name: name, Lat: lat, Lon: lon}
+		if cl, co, err := n.here(); err == nil {
+			p.Distance = geo.Distance(orb.Point{co, cl}, orb.Point{lon, lat})
+		}
+		return p, nil
+	})
+}
+
+// FindNearest shows the nearest fuel station, car park or charging station
+// ("gas", "parking", "charging").
+func (n voiceNav) FindNearest(kind string) (nav.Place, error) {
+	k := map[string]string{"gas": nav.KindGas, "parking": nav.KindParking, "charging": nav.KindCharging}[kind]
+	what := map[string]string{"gas": "gas station", "parking": "car park", "charging": "charging station"}[kind]
+	if k == "" {
+		return nav.Place{}, fmt.Errorf("I can't look for %q", kind)
+	}
+	return n.show(func(ctx context.Context, lat, lon float64) (nav.Place, error) {
+		p, err := n.m.Nearest(ctx, lat, lon, k, poiRadius)
+		if errors.Is(err, nav.ErrNotFound) {
+			return p, fmt.Errorf("there is no %s on the map within %d kilometres", what, poiRadius/1000)
+		}
+		if p.Name == "" {
+			p.Name = what
+		}
+		return p, err
+	})
+}
+
+// Cancel removes the destination.
+func (n voiceNav) Cancel() error {
+	if !n.m.Guide.Clear() {
+		return errors.New("there is no destination")
+	}
+	return nil
+}
+
+// Zoom zooms the Map screen by delta levels.
+func (n voiceNav) Zoom(delta int) { n.m.Guide.Zoom(delta) }

@@ -1,0 +1,64 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fascia-hmi/fascia/app/config"
+	"github.com/fascia-hmi/fascia/app/nav"
+	"github.com/fascia-hmi/fascia/app/vehicle"
+	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+)
+
+// TestVoiceNavLink drives the demo map through the voice navigation
+// adapter: places are found in the tiles around the car and become the
+// map's destination.
+func TestVoiceNavLink(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	store := vehicle.NewStore(func() time.Time { return now })
+	m := nav.Open("", nil, 8, nil)
+	defer m.Close()
+	n := voiceNav{m: m, store: store}
+
+	if _, err := n.NavigateTo("Rue Grimaldi"); err == nil || !strings.Contains(err.Error(), "where the car is") {
+		t.Errorf("without a position: %v", err)
+	}
+	store.Set(vss.CurrentLocationLatitude, vehicle.Value{Num: 43.7384}, now)
+	store.Set(vss.CurrentLocationLongitude, vehicle.Value{Num: 7.4246}, now)
+
+	p, err := n.NavigateTo("rue grimaldi")
+	if err != nil || p.Name != "Rue Grimaldi" || p.Distance <= 0 || p.Distance > 2000 {
+		t.Fatalf("Rue Grimaldi: %+v %v", p, err)
+	}
+	if d, ok, _ := m.Guide.Destination(); !ok || d != p {
+		t.Errorf("destination %+v %v, want %+v", d, ok, p)
+	}
+	if _, err := n.NavigateTo("Nowhere Street"); err == nil || !strings.Contains(err.Error(), "not on the map") {
+		t.Errorf("Nowhere Street: %v", err)
+	}
+	p, err = n.FindNearest("gas")
+	if err != nil || p.Distance > 10_000 {
+		t.Fatalf("nearest gas: %+v %v", p, err)
+	}
+	if _, err := n.FindNearest("charging"); err == nil || !strings.Contains(err.Error(), "no charging station") {
+		t.Errorf("charging in Monaco's extract (none there): %v", err)
+	}
+	if _, err := n.NavigateHome(); err == nil || !strings.Contains(err.Error(), "places.home") {
+		t.Errorf("home not set: %v", err)
+	}
+	n.places = config.Places{Work: "43.7311,7.4197"}
+	if p, err := n.NavigateWork(); err != nil || p.Name != "Work" || p.Distance < 500 || p.Distance > 1500 {
+		t.Errorf("work: %+v %v", p, err)
+	}
+	n.Zoom(-2)
+	if z := m.Guide.TakeZoom(); z != -2 {
+		t.Errorf("zoom steps %d", z)
+	}
+	if err := n.Cancel(); err != nil {
+		t.Error(err)
+	}
+	if err := n.Cancel(); err == nil {
+		t.Error("cancelling twice did not say there is no destination")
+	}
+}
