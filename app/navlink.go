@@ -38,7 +38,7 @@ type voiceNav struct {
 func (n voiceNav) here() (lat, lon float64, err error) {
 	la, lo := n.store.Get(vss.CurrentLocationLatitude), n.store.Get(vss.CurrentLocationLongitude)
 	if !la.OK() || !lo.OK() || la.Num == 0 && lo.Num == 0 {
-		return 0, 0, errors.New("I don't know where the car is")
+		return 0, 0, errors.New("the car's position is not known")
 	}
 	return la.Num, lo.Num, nil
 }
@@ -102,7 +102,7 @@ func (n voiceNav) FindNearest(kind string) (nav.Place, error) {
 	k := map[string]string{"gas": nav.KindGas, "parking": nav.KindParking, "charging": nav.KindCharging}[kind]
 	what := map[string]string{"gas": "gas station", "parking": "car park", "charging": "charging station"}[kind]
 	if k == "" {
-		return nav.Place{}, fmt.Errorf("I can't look for %q", kind)
+		return nav.Place{}, fmt.Errorf("there is no search for %q", kind)
 	}
 	return n.show(func(ctx context.Context, lat, lon float64) (nav.Place, error) {
 		p, err := n.m.Nearest(ctx, lat, lon, k, poiRadius)

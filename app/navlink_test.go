@@ -21,7 +21,7 @@ func TestVoiceNavLink(t *testing.T) {
 	defer m.Close()
 	n := voiceNav{m: m, store: store}
 
-	if _, err := n.NavigateTo("Rue Grimaldi"); err == nil || !strings.Contains(err.Error(), "where the car is") {
+	if _, err := n.NavigateTo("Rue Grimaldi"); err == nil || !strings.Contains(err.Error(), "position is not known") {
 		t.Errorf("without a position: %v", err)
 	}
 	store.Set(vss.CurrentLocationLatitude, vehicle.Value{Num: 43.7384}, now)

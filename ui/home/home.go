@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	ftheme "fyne.io/fyne/v2/theme"
 
 	"github.com/fascia-hmi/fascia/app/health"
@@ -192,7 +191,7 @@ func (l fitRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s.Width = max(s.Width, m.Width)
 		if i < l.keep {
 			if i > 0 {
-				s.Height += theme.Padding()
+				s.Height += ftheme.Padding()
 			}
 			s.Height += m.Height
 		}
@@ -201,7 +200,7 @@ func (l fitRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 func (l fitRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	pad := theme.Padding()
+	pad := ftheme.Padding()
 	mins := make([]float32, len(objs))
 	for i, o := range objs {
 		mins[i] = o.MinSize().Height
