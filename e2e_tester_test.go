@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fascia-hmi/fascia/app/script"
 )
 
 // TestTesterUnderXvfb runs the real binary in a virtual X server twice:
@@ -17,7 +20,7 @@ import (
 // cockpit over the socketcand bridge and records the session), and a
 // windowed script run that taps the real window's widgets.
 func TestTesterUnderXvfb(t *testing.T) {
-	dir, bin := buildForXvfb(t, "Xvfb")
+	dir, bin := buildForXvfb(t, "Xvfb", "xdotool", "import")
 	display := startXvfb(t, 2400, 800)
 	data := filepath.Join(dir, "data")
 	env := xEnv(display, dir)
@@ -58,5 +61,25 @@ func TestTesterUnderXvfb(t *testing.T) {
 	cmd = run("script", "run", "examples/scripts/settings.fscript", "--out", out)
 	if b, err := cmd.CombinedOutput(); err != nil || !bytes.Contains(b, []byte("5 passed, 0 failed")) {
 		t.Fatalf("windowed script run: %v\n%s", err, b)
+	}
+	// Screenshots of a real window show the cockpit: Fyne's GL capture
+	// reads a blank front buffer under Xvfb, so they come from the X
+	// server (xdotool + import).
+	shots, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	if len(shots) == 0 {
+		t.Fatal("the windowed run wrote no screenshot")
+	}
+	for _, f := range shots {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if script.Uniform(img) {
+			t.Errorf("%s is a single colour", filepath.Base(f))
+		}
 	}
 }

@@ -161,8 +161,8 @@ func (r *Runner) step(st *Step, e *Entry, rep *Report) error {
 			return err
 		}
 		e.Image = name
-		if uniform(img) {
-			e.Detail = "warning: the capture is a single colour; a real window's capture reads back the GL front buffer, which Mesa under Xvfb can leave blank (use --headless for screenshots)"
+		if Uniform(img) {
+			e.Detail = "warning: the capture is a single colour; a real window's capture reads back the GL front buffer, which Mesa under Xvfb can leave blank, and the X server's copy (ImageMagick's import) was not available either (use --headless for screenshots)"
 		}
 	case "expect":
 		return r.expect(st, e)
@@ -308,8 +308,9 @@ func summarize(texts []string) string {
 	return strings.Join(out, " ")
 }
 
-// uniform reports whether every pixel of img has the same colour.
-func uniform(img image.Image) bool {
+// Uniform reports whether every pixel of img has the same colour (a blank
+// capture).
+func Uniform(img image.Image) bool {
 	b := img.Bounds()
 	if b.Empty() {
 		return true

@@ -7,12 +7,19 @@
 package tester
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
+	"image/png"
 	"math"
+	"os"
+	"os/exec"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -32,6 +39,9 @@ type Cockpit struct {
 	// sync brings the widgets up to date with the store before the
 	// canvas is read.
 	sync func()
+	// title is the real window's title, for captures from the X server
+	// (empty headless).
+	title string
 }
 
 var _ script.UI = (*Cockpit)(nil)
@@ -231,7 +241,53 @@ func (c *Cockpit) Capture() (image.Image, error) {
 	if img == nil {
 		return nil, errors.New("capture: the canvas gave no image")
 	}
+	if c.title != "" && script.Uniform(img) {
+		// Under Xvfb with Mesa's software GL, Fyne's capture reads back a
+		// blank front buffer while the X server holds the frame.
+		if x, err := xCapture(c.title); err == nil {
+			img = x
+		}
+	}
 	return img, nil
+}
+
+// xCapture takes this process's window titled title from the X server:
+// xdotool finds it, ImageMagick's import reads it (both from install-deps).
+// Each runs with a timeout; import is only given a window id, never a name
+// it might not find (it would wait for a click).
+func xCapture(title string) (image.Image, error) {
+	if os.Getenv("DISPLAY") == "" {
+		return nil, errors.New("no X display")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	// This process's windows (GLFW sets _NET_WM_PID), then the one with
+	// the title: xdotool's --name is a regular expression, which a UTF-8
+	// title (the em dash) breaks in some locales.
+	xdo := func(args ...string) (string, error) {
+		cmd := exec.CommandContext(ctx, "xdotool", args...)
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		b, err := cmd.Output()
+		return string(b), err
+	}
+	ids, err := xdo("search", "--pid", strconv.Itoa(os.Getpid()))
+	if err != nil {
+		return nil, fmt.Errorf("xdotool: no window of this process: %w", err)
+	}
+	var id []string
+	for _, w := range strings.Fields(ids) {
+		if name, err := xdo("getwindowname", w); err == nil && strings.TrimSpace(name) == title {
+			id = append(id, w)
+		}
+	}
+	if len(id) == 0 {
+		return nil, fmt.Errorf("xdotool: no window %q", title)
+	}
+	out, err := exec.CommandContext(ctx, "import", "-window", id[0], "png:-").Output()
+	if err != nil {
+		return nil, fmt.Errorf("import -window %s: %w", id[0], err)
+	}
+	return png.Decode(bytes.NewReader(out))
 }
 
 // Texts returns the visible texts, in paint order.

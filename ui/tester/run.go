@@ -205,7 +205,8 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
 
 	a.Settings().SetTheme(ui.StartTheme(c, opt.Theme))
-	w := a.NewWindow("Fascia — " + filepath.Base(opt.File))
+	title := "Fascia — " + filepath.Base(opt.File)
+	w := a.NewWindow(title)
 	w.SetPadded(false)
 	w.Resize(opt.Size)
 	sh := ui.New(c, ui.Options{Theme: opt.Theme})
@@ -213,7 +214,7 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if afterWindow != nil {
 		afterWindow(w, sh)
 	}
-	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait}
+	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait, title: title}
 	var rep *script.Report
 	a.Lifecycle().SetOnStarted(func() {
 		sh.Start()
