@@ -72,7 +72,7 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	var pendingC color.RGBA
 	pendingStroke := false
 	flush := func() {
-		w.pb.fillSparse(dst, o.clip, pendingC)
+		w.pb.fill(dst, o.clip, pendingC)
 		w.pb.reset()
 	}
 	begin := func(c color.RGBA, stroke bool) {
