@@ -37,7 +37,6 @@ type pathBuf struct {
 	ends         []int     // end (in points) of each ring
 	bb           rect
 	rb           []rect // bounding box of each ring
-	rbb          rect   // of the ring being added
 	mask         image.Alpha
 	norms, verts []pt // stroke scratch
 }
@@ -49,42 +48,46 @@ func (p *pathBuf) reset() {
 	p.ends = p.ends[:0]
 	p.rb = p.rb[:0]
 	p.bb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
-	p.rbb = p.bb
 }
 
 func (p *pathBuf) empty() bool { return len(p.ends) == 0 }
 
-func (p *pathBuf) add(q pt) {
-	p.xy = append(p.xy, q.X, q.Y)
-	p.rbb = rect{min(p.rbb.X0, q.X), min(p.rbb.Y0, q.Y), max(p.rbb.X1, q.X), max(p.rbb.Y1, q.Y)}
-	if q.X < p.bb.X0 {
-		p.bb.X0 = q.X
-	}
-	if q.X > p.bb.X1 {
-		p.bb.X1 = q.X
-	}
-	if q.Y < p.bb.Y0 {
-		p.bb.Y0 = q.Y
-	}
-	if q.Y > p.bb.Y1 {
-		p.bb.Y1 = q.Y
-	}
-}
+func (p *pathBuf) add(q pt) { p.xy = append(p.xy, q.X, q.Y) }
 
+// close ends the ring being added: it is dropped if it has fewer than
+// three points or a coordinate that is not finite (or absurdly large).
 func (p *pathBuf) close() {
 	n := len(p.xy) / 2
 	start := 0
 	if len(p.ends) > 0 {
 		start = p.ends[len(p.ends)-1]
 	}
-	rb := p.rbb
-	p.rbb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
-	if n-start < 3 {
-		p.xy = p.xy[:start*2]
+	xy := p.xy[2*start:]
+	if n-start < 3 || !finite(xy[0]) || !finite(xy[1]) {
+		p.xy = p.xy[:2*start]
 		return
 	}
+	b := rect{xy[0], xy[1], xy[0], xy[1]}
+	for i := 2; i+1 < len(xy); i += 2 {
+		x, y := xy[i], xy[i+1]
+		if !finite(x) || !finite(y) {
+			p.xy = p.xy[:2*start]
+			return
+		}
+		if x < b.X0 {
+			b.X0 = x
+		} else if x > b.X1 {
+			b.X1 = x
+		}
+		if y < b.Y0 {
+			b.Y0 = y
+		} else if y > b.Y1 {
+			b.Y1 = y
+		}
+	}
 	p.ends = append(p.ends, n)
-	p.rb = append(p.rb, rb)
+	p.rb = append(p.rb, b)
+	p.bb = rect{min(p.bb.X0, b.X0), min(p.bb.Y0, b.Y0), max(p.bb.X1, b.X1), max(p.bb.Y1, b.Y1)}
 }
 
 // ring adds a closed ring as given.
@@ -136,7 +139,7 @@ var fillHook func(p *pathBuf, dst *image.RGBA, clip image.Rectangle, c color.Col
 
 // box is the pixel rectangle of the batch's bounding box within clip.
 func (p *pathBuf) box(clip image.Rectangle) image.Rectangle {
-	if p.empty() || !finite(p.bb.X0) || !finite(p.bb.Y0) || !finite(p.bb.X1) || !finite(p.bb.Y1) {
+	if p.empty() {
 		return image.Rectangle{}
 	}
 	return image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
@@ -203,27 +206,32 @@ func (h *haloMask) dilated(mask *image.Alpha, r image.Rectangle, rad int) {
 		}
 		row := mask.Pix[y*w : y*w+w]
 		out := t[ty*gw : ty*gw+gw]
-		for x, v := range row {
+		for x := 0; x < len(row); x++ {
+			v := row[x]
 			if v == 0 {
+				if x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == 0 {
+					x += 7
+				}
 				continue
 			}
 			gx := r.Min.X + x - g.Min.X
-			for d := max(0, gx-rad); d <= min(gw-1, gx+rad); d++ {
-				if out[d] < v {
-					out[d] = v
-				}
+			seg := out[max(0, gx-rad):min(gw, gx+rad+1)]
+			for i := range seg {
+				seg[i] = max(seg[i], v)
 			}
 		}
 	}
 	// vertical into the halo mask
+	st := h.m.Stride
+	base := h.m.PixOffset(g.Min.X, g.Min.Y)
 	for ty := 0; ty < gh; ty++ {
 		in := t[ty*gw : ty*gw+gw]
+		d0, d1 := max(0, ty-rad), min(gh-1, ty+rad)
 		for x, v := range in {
 			if v == 0 {
 				continue
 			}
-			for d := max(0, ty-rad); d <= min(gh-1, ty+rad); d++ {
-				o := h.m.PixOffset(g.Min.X+x, g.Min.Y+d)
+			for o := base + d0*st + x; o <= base+d1*st+x; o += st {
 				if h.m.Pix[o] < v {
 					h.m.Pix[o] = v
 				}

@@ -36,7 +36,7 @@ type scanner struct {
 }
 
 const (
-	chunkShift = 4
+	chunkShift = 3
 	chunkPx    = 1 << chunkShift
 	// bandPx is the height of a band: its accumulator (2 KB a row for a
 	// 512-px tile) stays in the cache between tracing and sweeping.
@@ -314,12 +314,12 @@ func (t *paintTarget) blendChunk(y, x0 int, ch []int32, sum int32) int32 {
 	pix := t.dst.Pix[o : o+4*len(ch)]
 	for i, a := range ch {
 		sum += a
+		if uint32(sum+128) <= 256 { // |sum| ≤ 128: rounds to zero coverage
+			continue
+		}
 		v := sum
 		if v < 0 {
 			v = -v
-		}
-		if v < 129 { // rounds to zero coverage
-			continue
 		}
 		p := (*[4]byte)(pix[4*i:])
 		if v >= one-128 {
@@ -445,8 +445,8 @@ func (s *scanner) draw(p *pathBuf, r image.Rectangle, t *paintTarget) {
 		if b.X0 >= x1 || b.X1 <= x0 || !(b.Y1 > y0) {
 			continue
 		}
-		b0 := max(0, int((b.Y0-y0)/float32(bandH)))
-		b1 := min(nb-1, int((b.Y1-y0)/float32(bandH)))
+		b0 := int(max(0, (b.Y0-y0)/float32(bandH)))
+		b1 := int(min(float32(nb-1), (b.Y1-y0)/float32(bandH)))
 		for k := b0; k <= b1; k++ {
 			s.bins[k] = append(s.bins[k], int32(i))
 		}
