@@ -65,10 +65,10 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	z := o.zoom
 	sc := float64(o.scale)
 
-	// Consecutive strokes of one colour share a batch (one rasterizer
-	// pass over their bounding box): that pass, not the edges, is most of
-	// a tile's cost. Polygon fills are never merged with strokes, whose
-	// rings have a fixed orientation.
+	// Consecutive strokes of one colour share a batch (one scanner pass):
+	// where their outlines overlap they saturate instead of blending twice.
+	// Polygon fills are never merged with strokes, whose rings have a
+	// fixed orientation.
 	var pendingC color.RGBA
 	pendingStroke := false
 	flush := func() {
