@@ -93,11 +93,14 @@ func fillNaive(p *pathBuf, dst *image.RGBA, clip image.Rectangle, c color.Color)
 	if p.empty() {
 		return
 	}
-	ras := vector.NewRasterizer(clip.Dx(), clip.Dy())
+	ras := naiveRas
+	ras.Reset(clip.Dx(), clip.Dy())
 	traceVector(ras, p, float32(clip.Min.X), float32(clip.Min.Y))
 	ras.DrawOp = draw.Over
 	ras.Draw(dst, clip, image.NewUniform(c), image.Point{})
 }
+
+var naiveRas = vector.NewRasterizer(0, 0)
 
 // traceVector feeds every ring of p to ras, shifted by (-ox, -oy).
 func traceVector(ras *vector.Rasterizer, p *pathBuf, ox, oy float32) {
