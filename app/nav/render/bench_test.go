@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/color"
+	"image/draw"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -11,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"golang.org/x/image/vector"
 
 	"github.com/fascia-hmi/fascia/app/nav/tiles"
 	"github.com/fascia-hmi/fascia/app/nav/vtile"
@@ -76,11 +79,39 @@ func BenchmarkTileRasterNaive(b *testing.B) {
 	ls, _ := vtile.Decode(data)
 	p := prepare(ls)
 	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
-	naiveRaster = true
-	defer func() { naiveRaster = false }()
+	fillHook = fillNaive
+	defer func() { fillHook = nil }()
 	defer cpuPerOp(b)()
 	for b.Loop() {
 		rasterTile(p, busiest, k)
+	}
+}
+
+// fillNaive is the straightforward use of x/image/vector: a rasterizer
+// spanning the whole canvas, drawing straight onto it.
+func fillNaive(p *pathBuf, dst *image.RGBA, clip image.Rectangle, c color.Color) {
+	if p.empty() {
+		return
+	}
+	ras := naiveRas
+	ras.Reset(clip.Dx(), clip.Dy())
+	traceVector(ras, p, float32(clip.Min.X), float32(clip.Min.Y))
+	ras.DrawOp = draw.Over
+	ras.Draw(dst, clip, image.NewUniform(c), image.Point{})
+}
+
+var naiveRas = vector.NewRasterizer(0, 0)
+
+// traceVector feeds every ring of p to ras, shifted by (-ox, -oy).
+func traceVector(ras *vector.Rasterizer, p *pathBuf, ox, oy float32) {
+	start := 0
+	for _, end := range p.ends {
+		ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
+		for i := start + 1; i < end; i++ {
+			ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
+		}
+		ras.ClosePath()
+		start = end
 	}
 }
 

@@ -4,10 +4,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
-	"image/draw"
 	"math"
-
-	"golang.org/x/image/vector"
 )
 
 // pt is a point: in tile units (0..1 across a tile) inside a prepared
@@ -33,65 +30,64 @@ func rectOf(b image.Rectangle) rect {
 	return rect{float32(b.Min.X), float32(b.Min.Y), float32(b.Max.X), float32(b.Max.Y)}
 }
 
-// pathBuf collects closed rings in pixel space for one fill with
-// x/image/vector. All rings of one batch are drawn with one Draw call over
-// their bounding box only: that, not the rasterizer's speed, is what keeps
-// a tile within budget (a Draw touches every pixel of the rasterizer).
+// pathBuf collects closed rings in pixel space for one fill: a batch of
+// rings drawn in one colour by one pass of the scanner.
 type pathBuf struct {
 	xy           []float32 // x,y pairs
 	ends         []int     // end (in points) of each ring
 	bb           rect
 	rb           []rect // bounding box of each ring
-	rbb          rect   // of the ring being added
-	ras          *vector.Rasterizer
 	mask         image.Alpha
-	bins         [][]int32
 	norms, verts []pt // stroke scratch
 }
 
-func newPathBuf() *pathBuf { return &pathBuf{ras: vector.NewRasterizer(0, 0)} }
+func newPathBuf() *pathBuf { return &pathBuf{} }
 
 func (p *pathBuf) reset() {
 	p.xy = p.xy[:0]
 	p.ends = p.ends[:0]
 	p.rb = p.rb[:0]
 	p.bb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
-	p.rbb = p.bb
 }
 
 func (p *pathBuf) empty() bool { return len(p.ends) == 0 }
 
-func (p *pathBuf) add(q pt) {
-	p.xy = append(p.xy, q.X, q.Y)
-	p.rbb = rect{min(p.rbb.X0, q.X), min(p.rbb.Y0, q.Y), max(p.rbb.X1, q.X), max(p.rbb.Y1, q.Y)}
-	if q.X < p.bb.X0 {
-		p.bb.X0 = q.X
-	}
-	if q.X > p.bb.X1 {
-		p.bb.X1 = q.X
-	}
-	if q.Y < p.bb.Y0 {
-		p.bb.Y0 = q.Y
-	}
-	if q.Y > p.bb.Y1 {
-		p.bb.Y1 = q.Y
-	}
-}
+func (p *pathBuf) add(q pt) { p.xy = append(p.xy, q.X, q.Y) }
 
+// close ends the ring being added: it is dropped if it has fewer than
+// three points or a coordinate that is not finite (or absurdly large).
 func (p *pathBuf) close() {
 	n := len(p.xy) / 2
 	start := 0
 	if len(p.ends) > 0 {
 		start = p.ends[len(p.ends)-1]
 	}
-	rb := p.rbb
-	p.rbb = rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
-	if n-start < 3 {
-		p.xy = p.xy[:start*2]
+	xy := p.xy[2*start:]
+	if n-start < 3 || !finite(xy[0]) || !finite(xy[1]) {
+		p.xy = p.xy[:2*start]
 		return
 	}
+	b := rect{xy[0], xy[1], xy[0], xy[1]}
+	for i := 2; i+1 < len(xy); i += 2 {
+		x, y := xy[i], xy[i+1]
+		if !finite(x) || !finite(y) {
+			p.xy = p.xy[:2*start]
+			return
+		}
+		if x < b.X0 {
+			b.X0 = x
+		} else if x > b.X1 {
+			b.X1 = x
+		}
+		if y < b.Y0 {
+			b.Y0 = y
+		} else if y > b.Y1 {
+			b.Y1 = y
+		}
+	}
 	p.ends = append(p.ends, n)
-	p.rb = append(p.rb, rb)
+	p.rb = append(p.rb, b)
+	p.bb = rect{min(p.bb.X0, b.X0), min(p.bb.Y0, b.Y0), max(p.bb.X1, b.X1), max(p.bb.Y1, b.Y1)}
 }
 
 // ring adds a closed ring as given.
@@ -121,155 +117,52 @@ func (p *pathBuf) ringNeg(ps []pt) {
 	p.ring(ps)
 }
 
-// fill draws the batch onto dst in colour c, rasterizing only the batch's
-// bounding box intersected with clip.
+// fill draws the batch onto dst in colour c, within clip.
 func (p *pathBuf) fill(dst *image.RGBA, clip image.Rectangle, c color.Color) {
-	if naiveRaster {
-		p.fillNaive(dst, clip, c)
+	if fillHook != nil {
+		fillHook(p, dst, clip, c)
 		return
 	}
-	if r := p.rasterize(clip); !r.Empty() {
-		composite(dst, r, p.mask.Pix, r.Dx(), c)
-	}
-}
-
-// naiveRaster switches every batch to fillNaive; only the benchmark that
-// justifies the rasterizing scheme sets it.
-var naiveRaster bool
-
-// trace feeds every closed path to the rasterizer, shifted by (-ox, -oy).
-func (p *pathBuf) trace(ox, oy float32) {
-	start := 0
-	for _, end := range p.ends {
-		p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
-		for i := start + 1; i < end; i++ {
-			p.ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
-		}
-		p.ras.ClosePath()
-		start = end
-	}
-}
-
-// fillNaive is the straightforward use of x/image/vector: the rasterizer
-// spans the whole canvas and draws straight onto it.
-func (p *pathBuf) fillNaive(dst *image.RGBA, clip image.Rectangle, c color.Color) {
-	p.ras.Reset(clip.Dx(), clip.Dy())
-	ox, oy := float32(clip.Min.X), float32(clip.Min.Y)
-	p.trace(ox, oy)
-	p.ras.DrawOp = draw.Over
-	p.ras.Draw(dst, clip, image.NewUniform(c), image.Point{})
-}
-
-// blockPx is the block edge of fillSparse.
-const blockPx = 64
-
-// fillSparse is fill for batches of many small rings (strokes): the rings
-// are binned into blockPx squares and only blocks with rings are
-// rasterized, so a sparse batch (say, the motorways) costs its area, not
-// its bounding box's. Rings crossing a block edge go to every block they
-// touch; the rasterizer drops what falls outside a block.
-func (p *pathBuf) fillSparse(dst *image.RGBA, clip image.Rectangle, c color.Color) {
-	if p.empty() {
-		return
-	}
-	if naiveRaster {
-		p.fillNaive(dst, clip, c)
-		return
-	}
-	r := image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
-		int(math.Ceil(float64(p.bb.X1))), int(math.Ceil(float64(p.bb.Y1)))).Intersect(clip)
+	r := p.box(clip)
 	if r.Empty() {
 		return
 	}
-	nx, ny := (r.Dx()+blockPx-1)/blockPx, (r.Dy()+blockPx-1)/blockPx
-	if nx*ny <= 2 {
-		p.fill(dst, clip, c)
-		return
-	}
-	// big rings (landuse polygons) would be re-sent to many blocks: then
-	// one pass over the bounding box is cheaper
-	var area float32
-	for _, b := range p.rb {
-		area += (b.X1 - b.X0 + 1) * (b.Y1 - b.Y0 + 1)
-	}
-	if area > 0.6*float32(r.Dx()*r.Dy()) {
-		p.fill(dst, clip, c)
-		return
-	}
-	if cap(p.bins) < nx*ny {
-		p.bins = make([][]int32, nx*ny)
-	}
-	p.bins = p.bins[:nx*ny]
-	for i := range p.bins {
-		p.bins[i] = p.bins[i][:0]
-	}
-	for i, b := range p.rb {
-		x0 := max(0, int(b.X0)-r.Min.X) / blockPx
-		x1 := min(r.Dx()-1, int(b.X1)-r.Min.X) / blockPx
-		y0 := max(0, int(b.Y0)-r.Min.Y) / blockPx
-		y1 := min(r.Dy()-1, int(b.Y1)-r.Min.Y) / blockPx
-		for by := y0; by <= y1; by++ {
-			for bx := x0; bx <= x1; bx++ {
-				p.bins[by*nx+bx] = append(p.bins[by*nx+bx], int32(i))
-			}
-		}
-	}
-	for by := 0; by < ny; by++ {
-		for bx := 0; bx < nx; bx++ {
-			rings := p.bins[by*nx+bx]
-			if len(rings) == 0 {
-				continue
-			}
-			br := image.Rect(r.Min.X+bx*blockPx, r.Min.Y+by*blockPx, r.Min.X+(bx+1)*blockPx, r.Min.Y+(by+1)*blockPx).Intersect(r)
-			ox, oy := float32(br.Min.X), float32(br.Min.Y)
-			w, h := br.Dx(), br.Dy()
-			p.ras.Reset(w, h)
-			for _, ri := range rings {
-				start := 0
-				if ri > 0 {
-					start = p.ends[ri-1]
-				}
-				end := p.ends[ri]
-				p.ras.MoveTo(p.xy[2*start]-ox, p.xy[2*start+1]-oy)
-				for i := start + 1; i < end; i++ {
-					p.ras.LineTo(p.xy[2*i]-ox, p.xy[2*i+1]-oy)
-				}
-				p.ras.ClosePath()
-			}
-			p.rasterToMask(w, h)
-			composite(dst, br, p.mask.Pix, w, c)
-		}
-	}
+	t := colourTarget(dst, c)
+	s := scanners.Get().(*scanner)
+	s.draw(p, r, &t)
+	scanners.Put(s)
 }
 
-func (p *pathBuf) rasterToMask(w, h int) {
-	if cap(p.mask.Pix) < w*h {
-		p.mask.Pix = make([]uint8, w*h)
-	}
-	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:w*h], w, image.Rect(0, 0, w, h)
-	p.ras.DrawOp = draw.Src
-	p.ras.Draw(&p.mask, p.mask.Rect, image.Opaque, image.Point{})
-}
+// fillHook, when set, replaces fill: the benchmark of the plain
+// x/image/vector baseline sets it.
+var fillHook func(p *pathBuf, dst *image.RGBA, clip image.Rectangle, c color.Color)
 
-// rasterize renders the batch into p.mask and returns the rectangle of
-// the canvas it covers (empty if nothing is visible).
-func (p *pathBuf) rasterize(clip image.Rectangle) image.Rectangle {
+// box is the pixel rectangle of the batch's bounding box within clip.
+func (p *pathBuf) box(clip image.Rectangle) image.Rectangle {
 	if p.empty() {
 		return image.Rectangle{}
 	}
-	r := image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
+	return image.Rect(int(math.Floor(float64(p.bb.X0))), int(math.Floor(float64(p.bb.Y0))),
 		int(math.Ceil(float64(p.bb.X1))), int(math.Ceil(float64(p.bb.Y1)))).Intersect(clip)
+}
+
+// rasterize renders the batch's coverage into p.mask and returns the
+// rectangle of the canvas it covers (empty if nothing is visible).
+func (p *pathBuf) rasterize(clip image.Rectangle) image.Rectangle {
+	r := p.box(clip)
 	if r.Empty() {
 		return r
 	}
-	ox, oy := float32(r.Min.X), float32(r.Min.Y)
-	w, h := r.Dx(), r.Dy()
-	p.ras.Reset(w, h)
-	p.trace(ox, oy)
-	// Accumulate into an alpha mask (x/image/vector's SIMD path), then
-	// composite only where the mask is not zero: vector's own RGBA path
-	// blends every pixel of the box, which dominated the tile time.
-	p.rasterToMask(w, h)
+	n := r.Dx() * r.Dy()
+	if cap(p.mask.Pix) < n {
+		p.mask.Pix = make([]uint8, n)
+	}
+	p.mask.Pix, p.mask.Stride, p.mask.Rect = p.mask.Pix[:n], r.Dx(), r
+	clear(p.mask.Pix)
+	t := paintTarget{mask: &p.mask}
+	s := scanners.Get().(*scanner)
+	s.draw(p, r, &t)
+	scanners.Put(s)
 	return r
 }
 
@@ -313,27 +206,32 @@ func (h *haloMask) dilated(mask *image.Alpha, r image.Rectangle, rad int) {
 		}
 		row := mask.Pix[y*w : y*w+w]
 		out := t[ty*gw : ty*gw+gw]
-		for x, v := range row {
+		for x := 0; x < len(row); x++ {
+			v := row[x]
 			if v == 0 {
+				if x+8 <= len(row) && binary.LittleEndian.Uint64(row[x:]) == 0 {
+					x += 7
+				}
 				continue
 			}
 			gx := r.Min.X + x - g.Min.X
-			for d := max(0, gx-rad); d <= min(gw-1, gx+rad); d++ {
-				if out[d] < v {
-					out[d] = v
-				}
+			seg := out[max(0, gx-rad):min(gw, gx+rad+1)]
+			for i := range seg {
+				seg[i] = max(seg[i], v)
 			}
 		}
 	}
 	// vertical into the halo mask
+	st := h.m.Stride
+	base := h.m.PixOffset(g.Min.X, g.Min.Y)
 	for ty := 0; ty < gh; ty++ {
 		in := t[ty*gw : ty*gw+gw]
+		d0, d1 := max(0, ty-rad), min(gh-1, ty+rad)
 		for x, v := range in {
 			if v == 0 {
 				continue
 			}
-			for d := max(0, ty-rad); d <= min(gh-1, ty+rad); d++ {
-				o := h.m.PixOffset(g.Min.X+x, g.Min.Y+d)
+			for o := base + d0*st + x; o <= base+d1*st+x; o += st {
 				if h.m.Pix[o] < v {
 					h.m.Pix[o] = v
 				}
@@ -348,70 +246,28 @@ func (h *haloMask) draw(dst *image.RGBA, c color.Color) {
 	if h.bb.Empty() {
 		return
 	}
-	sub := h.m.SubImage(h.bb).(*image.Alpha)
-	// composite wants a packed mask: copy rows of the box
-	w := h.bb.Dx()
-	buf := make([]uint8, w*h.bb.Dy())
-	for y := 0; y < h.bb.Dy(); y++ {
-		copy(buf[y*w:], sub.Pix[y*sub.Stride:y*sub.Stride+w])
-	}
-	composite(dst, h.bb, buf, w, c)
+	o := h.m.PixOffset(h.bb.Min.X, h.bb.Min.Y)
+	composite(dst, h.bb, h.m.Pix[o:], h.m.Stride, c)
 }
 
-// composite blends colour c through mask (w bytes a row) onto dst at r,
-// taking empty and (for opaque colours) full runs eight pixels at a time.
-// Partial pixels are blended in 8-bit premultiplied arithmetic with an
-// exact division by 255 done by shifts.
-func composite(dst *image.RGBA, r image.Rectangle, mask []uint8, w int, c color.Color) {
-	cr, cg, cb, ca := c.RGBA()
-	c0, c1, c2, c3 := cr>>8, cg>>8, cb>>8, ca>>8
-	opaque := c3 == 0xff
-	c32 := c0 | c1<<8 | c2<<16 | c3<<24
+// composite blends colour c through mask (stride bytes a row, its first
+// byte at r.Min) onto dst at r, skipping empty runs eight pixels at a
+// time.
+func composite(dst *image.RGBA, r image.Rectangle, mask []uint8, stride int, c color.Color) {
+	t := colourTarget(dst, c)
+	w := r.Dx()
 	for y := 0; y < r.Dy(); y++ {
-		row := mask[y*w : y*w+w]
-		off := dst.PixOffset(r.Min.X, r.Min.Y+y)
-		pix := dst.Pix[off : off+4*w]
+		row := mask[y*stride : y*stride+w]
 		for x := 0; x < w; {
-			if x+8 <= w {
-				v := binary.LittleEndian.Uint64(row[x:])
-				if v == 0 {
-					x += 8
-					continue
-				}
-				if v == ^uint64(0) && opaque {
-					p := pix[4*x : 4*x+32]
-					for j := 0; j < 32; j += 4 {
-						binary.LittleEndian.PutUint32(p[j:], c32)
-					}
-					x += 8
-					continue
-				}
-			}
-			m := uint32(row[x])
-			if m == 0 {
-				x++
+			if x+8 <= w && binary.LittleEndian.Uint64(row[x:]) == 0 {
+				x += 8
 				continue
 			}
-			p := pix[4*x : 4*x+4]
-			if m == 0xff && opaque {
-				binary.LittleEndian.PutUint32(p, c32)
-				x++
-				continue
-			}
-			ia := 255 - div255(m*c3) // how much of dst shows through
-			p[0] = uint8(div255(uint32(p[0])*ia + c0*m))
-			p[1] = uint8(div255(uint32(p[1])*ia + c1*m))
-			p[2] = uint8(div255(uint32(p[2])*ia + c2*m))
-			p[3] = uint8(div255(uint32(p[3])*ia + c3*m))
-			x++
+			e := min(x+8, w)
+			t.pixels(r.Min.Y+y, r.Min.X+x, row[x:e])
+			x = e
 		}
 	}
-}
-
-// div255 is x/255 rounded, for x ≤ 255·255·2.
-func div255(x uint32) uint32 {
-	x += 128
-	return (x + x>>8) >> 8
 }
 
 // clipPolygon clips a closed ring to r (Sutherland–Hodgman), appending to
@@ -529,12 +385,14 @@ func clipLine(in []pt, r rect, run []pt, emit func([]pt)) []pt {
 }
 
 // stroke adds the outline of a polyline of half-width hw as one ring:
-// the left offsets forward, the right offsets back, with bevel joins, plus
-// round caps (discs) when round. The ring has the same orientation as
-// every other stroke piece, so overlaps saturate rather than cancel; at an
-// inner corner the outline loops back on itself, which the nonzero rule
-// fills, being covered by both adjacent segments (two edges a segment
-// instead of a quad's four plus a join triangle).
+// the left offsets forward, the right offsets back, with bevel joins, and
+// with round caps (half circles at both ends) when round. The ring has the
+// same orientation as every other stroke piece, so overlaps saturate
+// rather than cancel; at an inner corner the outline loops back on
+// itself, which the nonzero rule fills, being covered by both adjacent
+// segments (two edges a segment instead of a quad's four plus a join
+// triangle). Where two lines meet end to end, their half-circle caps
+// cover the whole outer wedge of the bend between them.
 func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
 	ns := p.norms[:0]
 	vs := p.verts[:0]
@@ -554,6 +412,10 @@ func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
 	p.norms, p.verts = ns, vs
 	if len(ns) == 0 {
 		return
+	}
+	var arc []pt // cos, sin of the cap's inner points
+	if round && hw > 1 {
+		arc = arcs[circleSteps(hw)/2]
 	}
 	side := func(sgn float32, forward bool) {
 		n := len(ns)
@@ -582,21 +444,45 @@ func (p *pathBuf) stroke(ps []pt, hw float32, round bool) {
 			}
 		}
 	}
-	side(1, true)
-	side(-1, false)
-	p.close()
-	if round && hw > 1 {
-		p.disc(vs[0], hw)
-		p.disc(vs[len(vs)-1], hw)
+	// cap turns from the left offset (v+n) round the front to the right
+	// one: sgn -1 turns the other way, for the start
+	capArc := func(v, n pt, sgn float32) {
+		nx, ny := sgn*n.X, sgn*n.Y
+		for _, cs := range arc {
+			p.add(pt{v.X + cs.X*nx + cs.Y*ny, v.Y + cs.X*ny - cs.Y*nx})
+		}
 	}
+	side(1, true)
+	capArc(vs[len(vs)-1], ns[len(ns)-1], 1)
+	side(-1, false)
+	capArc(vs[0], ns[0], -1)
+	p.close()
 }
+
+// circleSteps is the number of edges of a circle of radius rad.
+func circleSteps(rad float32) int { return max(6, min(int(rad*1.2)+4, 20)) }
+
+// circles[n] holds (cos, sin) of the n corners of a circle, clockwise
+// in y-down space (negative orientation); arcs[k] the k-1 inner points
+// of a half circle in k steps.
+var circles, arcs = func() (c, a [21][]pt) {
+	for n := 1; n <= 20; n++ {
+		for i := n - 1; i >= 0; i-- {
+			t := 2 * math.Pi * float64(i) / float64(n)
+			c[n] = append(c[n], pt{float32(math.Cos(t)), float32(math.Sin(t))})
+		}
+		for i := 1; i < n; i++ {
+			t := math.Pi * float64(i) / float64(n)
+			a[n] = append(a[n], pt{float32(math.Cos(t)), float32(math.Sin(t))})
+		}
+	}
+	return
+}()
 
 // disc adds a circle of radius rad (negative orientation).
 func (p *pathBuf) disc(c pt, rad float32) {
-	n := max(6, min(int(rad*1.2)+4, 20))
-	for i := n - 1; i >= 0; i-- { // negative orientation in y-down space
-		a := 2 * math.Pi * float64(i) / float64(n)
-		p.add(pt{c.X + rad*float32(math.Cos(a)), c.Y + rad*float32(math.Sin(a))})
+	for _, cs := range circles[circleSteps(rad)] {
+		p.add(pt{c.X + rad*cs.X, c.Y + rad*cs.Y})
 	}
 	p.close()
 }

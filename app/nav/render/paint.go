@@ -65,14 +65,14 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 	z := o.zoom
 	sc := float64(o.scale)
 
-	// Consecutive strokes of one colour share a batch (one rasterizer
-	// pass over their bounding box): that pass, not the edges, is most of
-	// a tile's cost. Polygon fills are never merged with strokes, whose
-	// rings have a fixed orientation.
+	// Consecutive strokes of one colour share a batch (one scanner pass):
+	// where their outlines overlap they saturate instead of blending twice.
+	// Polygon fills are never merged with strokes, whose rings have a
+	// fixed orientation.
 	var pendingC color.RGBA
 	pendingStroke := false
 	flush := func() {
-		w.pb.fillSparse(dst, o.clip, pendingC)
+		w.pb.fill(dst, o.clip, pendingC)
 		w.pb.reset()
 	}
 	begin := func(c color.RGBA, stroke bool) {
@@ -88,7 +88,12 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 		for _, l := range ls {
 			for _, r := range l.p.fills[b] {
 				w.a = transform(w.a, r, l.m)
-				if !overlaps(w.a, pr) {
+				meets, inside := overlaps(w.a, pr)
+				if !meets {
+					continue
+				}
+				if inside {
+					w.pb.ring(w.a)
 					continue
 				}
 				var out []pt
@@ -114,7 +119,15 @@ func paint(dst *image.RGBA, ls []layer, o paintOpts) {
 		for _, l := range ls {
 			for _, ln := range get(l.p) {
 				w.a = transform(w.a, ln, l.m)
-				if !overlaps(w.a, pr) {
+				meets, inside := overlaps(w.a, pr)
+				switch {
+				case !meets:
+					continue
+				case inside && on > 0:
+					emitDash(w.a)
+					continue
+				case inside:
+					emit(w.a)
 					continue
 				}
 				if on > 0 {
@@ -231,17 +244,27 @@ func transform(out, in []pt, m affine) []pt {
 
 const simplifyPx = 0.6
 
-// overlaps reports whether the bounding box of ps meets r.
-func overlaps(ps []pt, r rect) bool {
+// overlaps reports whether the bounding box of ps meets r, and whether
+// it lies inside r.
+func overlaps(ps []pt, r rect) (meets, inside bool) {
 	if len(ps) == 0 {
-		return false
+		return false, false
 	}
 	x0, y0, x1, y1 := ps[0].X, ps[0].Y, ps[0].X, ps[0].Y
 	for _, q := range ps[1:] {
-		x0, x1 = min(x0, q.X), max(x1, q.X)
-		y0, y1 = min(y0, q.Y), max(y1, q.Y)
+		if q.X < x0 {
+			x0 = q.X
+		} else if q.X > x1 {
+			x1 = q.X
+		}
+		if q.Y < y0 {
+			y0 = q.Y
+		} else if q.Y > y1 {
+			y1 = q.Y
+		}
 	}
-	return x1 >= r.X0 && x0 <= r.X1 && y1 >= r.Y0 && y0 <= r.Y1
+	meets = x1 >= r.X0 && x0 <= r.X1 && y1 >= r.Y0 && y0 <= r.Y1
+	return meets, meets && x0 >= r.X0 && x1 <= r.X1 && y0 >= r.Y0 && y1 <= r.Y1
 }
 
 // collision is a grid index of occupied label boxes.

@@ -39,6 +39,7 @@ type prepared struct {
 	labels  []label
 	bytes   int64
 	partial string // why the tile was drawn partially, or ""
+	free    []pt   // the point arena's current block
 }
 
 // nameOf picks the feature's name from the keys the OpenMapTiles writers
@@ -106,20 +107,28 @@ func prepare(layers mvt.Layers) *prepared {
 	return p
 }
 
-func conv(ls orb.LineString, k float32) []pt {
-	out := make([]pt, len(ls))
+// conv converts a line string to tile units, in the tile's point arena.
+func (p *prepared) conv(ls orb.LineString, k float32) []pt {
+	n := len(ls)
+	if cap(p.free)-len(p.free) < n {
+		// a new block; the old one stays referenced by its rings
+		p.free = make([]pt, 0, max(n, 4096))
+	}
+	l := len(p.free)
+	out := p.free[l : l+n : l+n]
+	p.free = p.free[:l+n]
 	for i, q := range ls {
 		out[i] = pt{float32(q[0]) * k, float32(q[1]) * k}
 	}
 	return out
 }
 
-func polys(g orb.Geometry, k float32) [][]pt {
-	var out [][]pt
+// polys appends the rings of polygonal g to out.
+func (p *prepared) polys(out [][]pt, g orb.Geometry, k float32) [][]pt {
 	add := func(pg orb.Polygon) {
 		for _, r := range pg {
 			if len(r) >= 3 {
-				out = append(out, conv(orb.LineString(r), k))
+				out = append(out, p.conv(orb.LineString(r), k))
 			}
 		}
 	}
@@ -134,21 +143,22 @@ func polys(g orb.Geometry, k float32) [][]pt {
 	return out
 }
 
-func lines(g orb.Geometry, k float32) [][]pt {
-	var out [][]pt
+// lines appends the lines of g to out (the outlines of polygons: their
+// closing edge is implied).
+func (p *prepared) lines(out [][]pt, g orb.Geometry, k float32) [][]pt {
 	switch g := g.(type) {
 	case orb.LineString:
 		if len(g) >= 2 {
-			out = append(out, conv(g, k))
+			out = append(out, p.conv(g, k))
 		}
 	case orb.MultiLineString:
 		for _, ls := range g {
 			if len(ls) >= 2 {
-				out = append(out, conv(ls, k))
+				out = append(out, p.conv(ls, k))
 			}
 		}
 	case orb.Polygon, orb.MultiPolygon:
-		return polys(g, k) // outlines (closing edge is implied)
+		return p.polys(out, g, k)
 	}
 	return out
 }
@@ -196,13 +206,13 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 	class := str(props, "class")
 	switch layer {
 	case "water":
-		p.fills[bWater] = append(p.fills[bWater], polys(g, k)...)
+		p.fills[bWater] = p.polys(p.fills[bWater], g, k)
 	case "waterway":
 		b := bStream
 		if class == "river" || class == "canal" {
 			b = bRiver
 		}
-		p.fills[b] = append(p.fills[b], lines(g, k)...)
+		p.fills[b] = p.lines(p.fills[b], g, k)
 	case "landcover", "landuse", "park":
 		b, ok := fillOf[class]
 		if !ok {
@@ -212,16 +222,16 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 			b, ok = bPark, true
 		}
 		if ok {
-			p.fills[b] = append(p.fills[b], polys(g, k)...)
+			p.fills[b] = p.polys(p.fills[b], g, k)
 		}
 	case "building":
-		p.fills[bBuilding] = append(p.fills[bBuilding], polys(g, k)...)
+		p.fills[bBuilding] = p.polys(p.fills[bBuilding], g, k)
 	case "aeroway":
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			p.fills[bAeroArea] = append(p.fills[bAeroArea], polys(g, k)...)
+			p.fills[bAeroArea] = p.polys(p.fills[bAeroArea], g, k)
 		default:
-			p.fills[bRunway] = append(p.fills[bRunway], lines(g, k)...)
+			p.fills[bRunway] = p.lines(p.fills[bRunway], g, k)
 		}
 	case "boundary":
 		if m, _ := num(props, "maritime"); m == 1 {
@@ -230,15 +240,15 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 		if lv, ok := num(props, "admin_level"); ok && lv > 8 {
 			return // city quarters: clutter at every zoom of a car map
 		}
-		p.fills[bBoundary] = append(p.fills[bBoundary], lines(g, k)...)
+		p.fills[bBoundary] = p.lines(p.fills[bBoundary], g, k)
 	case "transportation":
 		switch g.(type) {
 		case orb.Polygon, orb.MultiPolygon:
-			p.fills[bPier] = append(p.fills[bPier], polys(g, k)...)
+			p.fills[bPier] = p.polys(p.fills[bPier], g, k)
 			return
 		}
 		if class == "pier" {
-			p.fills[bPierLine] = append(p.fills[bPierLine], lines(g, k)...)
+			p.fills[bPierLine] = p.lines(p.fills[bPierLine], g, k)
 			return
 		}
 		rc, ok := roadClassOf[class]
@@ -254,7 +264,7 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 		case "bridge":
 			lv = lvBridge
 		}
-		p.roads[lv][rc] = append(p.roads[lv][rc], lines(g, k)...)
+		p.roads[lv][rc] = p.lines(p.roads[lv][rc], g, k)
 	case "transportation_name", "transportation_name_mid", "transportation_name_detail":
 		name := nameOf(props)
 		if name == "" {
@@ -264,7 +274,7 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 			return
 		}
 		rc := roadClassOf[class]
-		for _, ln := range lines(g, k) {
+		for _, ln := range p.lines(nil, g, k) {
 			p.labels = append(p.labels, label{kind: lkRoad, text: name, line: ln, rank: 20 - int(rc), size: 11, class: rc, minZ: 13})
 		}
 	case "place", "water_name", "mountain_peak", "housenumber", "poi":
@@ -332,6 +342,8 @@ func (p *prepared) account() {
 	for _, l := range p.labels {
 		n += 96 + int64(len(l.text)) + int64(8*cap(l.line))
 	}
+	n += int64(8 * (cap(p.free) - len(p.free))) // the arena's unused tail
+	p.free = nil
 	p.bytes = n
 }
 
