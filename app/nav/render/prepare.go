@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/fascia-hmi/fascia/app/nav/vtile"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 )
@@ -40,17 +41,6 @@ type prepared struct {
 	bytes   int64
 	partial string // why the tile was drawn partially, or ""
 	free    []pt   // the point arena's current block
-}
-
-// nameOf picks the feature's name from the keys the OpenMapTiles writers
-// use (tilemaker writes name:latin, planetiler name, older tools name_int).
-func nameOf(p map[string]any) string {
-	for _, k := range [...]string{"name", "name:latin", "name_int", "name:en"} {
-		if s, ok := p[k].(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
 }
 
 func str(p map[string]any, k string) string {
@@ -266,7 +256,7 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 		}
 		p.roads[lv][rc] = p.lines(p.roads[lv][rc], g, k)
 	case "transportation_name", "transportation_name_mid", "transportation_name_detail":
-		name := nameOf(props)
+		name := vtile.Name(props)
 		if name == "" {
 			name = str(props, "ref")
 		}
@@ -290,11 +280,11 @@ func (p *prepared) feature(layer string, props map[string]any, g orb.Geometry, k
 				st = placeStyle["locality"]
 			}
 			l.kind, l.rank, l.size, l.minZ = lkPlace, st.rank, st.size, st.minZ
-			l.text = nameOf(props)
+			l.text = vtile.Name(props)
 		case "water_name":
-			l.kind, l.rank, l.size, l.minZ, l.text = lkWater, 8, 12, 0, nameOf(props)
+			l.kind, l.rank, l.size, l.minZ, l.text = lkWater, 8, 12, 0, vtile.Name(props)
 		case "mountain_peak":
-			l.kind, l.rank, l.size, l.minZ, l.text = lkPeak, 9, 11, 12, nameOf(props)
+			l.kind, l.rank, l.size, l.minZ, l.text = lkPeak, 9, 11, 12, vtile.Name(props)
 		case "housenumber":
 			l.kind, l.rank, l.size, l.minZ, l.text = lkHouse, 40, 9.5, 17, str(props, "housenumber")
 		case "poi":
