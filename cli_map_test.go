@@ -32,12 +32,13 @@ func TestMapInfo(t *testing.T) {
 
 	// convert → PMTiles, read back by info; the demo's attribution shows.
 	dst := filepath.Join(t.TempDir(), "copy.pmtiles")
-	code, out, errs = runCLI(t, "map", "convert", "--attribution", "© OpenStreetMap contributors", pm, dst)
+	code, out, errs = runCLI(t, "map", "convert", "--attribution", "© OpenStreetMap contributors", "--center", "43.7384,7.4246,14", pm, dst)
 	if code != 0 || !strings.Contains(out, "23 tiles") {
 		t.Fatalf("map convert: exit %d: %s%s", code, out, errs)
 	}
 	code, out, _ = runCLI(t, "map", "info", dst)
-	if code != 0 || !strings.Contains(out, "attribution: © OpenStreetMap contributors") || !strings.Contains(out, "tiles:       23") {
+	if code != 0 || !strings.Contains(out, "attribution: © OpenStreetMap contributors") || !strings.Contains(out, "tiles:       23") ||
+		!strings.Contains(out, "center:      43.738400,7.424600 (lat,lon) zoom 14") {
 		t.Errorf("info of the converted file: exit %d\n%s", code, out)
 	}
 	code, out, _ = runCLI(t, "map", "info", "assets/maps/krems.pmtiles")
@@ -59,6 +60,7 @@ func TestMapCommandErrors(t *testing.T) {
 		{[]string{"map", "info", missing}, 1, missing},
 		{[]string{"map", "info", "go.mod"}, 1, "go.mod: not an MBTiles (SQLite) or PMTiles file"},
 		{[]string{"map", "convert", "go.mod"}, 2, "usage: fascia map convert"},
+		{[]string{"map", "convert", "--center", "43.7,7.4", "a.mbtiles", "b.pmtiles"}, 2, `--center "43.7,7.4": want LAT,LON,ZOOM`},
 	} {
 		code, _, errs := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {

@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/nav/tiles"
+	"github.com/paulmach/orb"
 )
 
 // mapCommands are the "fascia map" subcommands; other files add theirs
@@ -21,7 +24,7 @@ var mapCommands = map[string]func(args []string, stdout, stderr io.Writer) error
 func init() {
 	register("map", command{
 		usage: "fascia map info FILE\n" +
-			"fascia map convert [--name S] [--attribution S] IN.mbtiles OUT.pmtiles\n" +
+			"fascia map convert [--name S] [--attribution S] [--center LAT,LON,ZOOM] IN.mbtiles OUT.pmtiles\n" +
 			"fascia map render --tiles FILE --center LAT,LON --zoom Z [--bearing DEG] [--size WxH] [--theme day|night] --out FILE.png",
 		run: runMap,
 	})
@@ -98,13 +101,32 @@ func mapConvert(args []string, stdout, _ io.Writer) error {
 	fs := newFlags("map convert")
 	name := fs.String("name", "", "tileset name (default: the input's)")
 	attribution := fs.String("attribution", "", "attribution (default: the input's)")
+	center := fs.String("center", "", "where maps open without a position, LAT,LON,ZOOM (default: the input's)")
 	if err := fs.Parse(args); err != nil {
 		return exitCode{2, ""}
 	}
 	if fs.NArg() != 2 {
-		return exitCode{2, "usage: fascia map convert [--name S] [--attribution S] IN OUT.pmtiles"}
+		return exitCode{2, "usage: fascia map convert [--name S] [--attribution S] [--center LAT,LON,ZOOM] IN OUT.pmtiles"}
 	}
 	in, out := fs.Arg(0), fs.Arg(1)
+	var cpt *orb.Point
+	var cz int
+	if *center != "" {
+		i := strings.LastIndex(*center, ",")
+		var lat, lon float64
+		var z int
+		var err error
+		if i > 0 {
+			lat, lon, err = config.ParsePoint((*center)[:i])
+			if err == nil {
+				z, err = strconv.Atoi((*center)[i+1:])
+			}
+		}
+		if i <= 0 || err != nil || z < 0 || z > 22 {
+			return exitCode{2, fmt.Sprintf("--center %q: want LAT,LON,ZOOM, e.g. 43.7384,7.4246,14", *center)}
+		}
+		cpt, cz = &orb.Point{lon, lat}, z
+	}
 	src, err := tiles.Open(in)
 	if err != nil {
 		return err
@@ -116,6 +138,9 @@ func mapConvert(args []string, stdout, _ io.Writer) error {
 	}
 	if *attribution != "" {
 		m.Attribution = *attribution
+	}
+	if cpt != nil {
+		m.Center, m.CenterZoom = *cpt, cz
 	}
 	if err := tiles.WritePMTiles(context.Background(), out, src, m); err != nil {
 		return err

@@ -85,7 +85,11 @@ func (m *Map) Named(ctx context.Context, lat, lon float64, name string, radius f
 // search returns the feature matching match that is nearest to lat, lon,
 // reading the search zoom's tiles that cover the radius.
 func (m *Map) search(ctx context.Context, lat, lon, radius float64, match func(layer string, props map[string]any) bool) (Place, error) {
-	if m == nil || m.Source == nil {
+	var src tiles.Source
+	if m != nil {
+		src = m.Tiles()
+	}
+	if src == nil {
 		return Place{}, errors.New("no map")
 	}
 	here := orb.Point{lon, lat}
@@ -98,7 +102,7 @@ func (m *Map) search(ctx context.Context, lat, lon, radius float64, match func(l
 			if err := ctx.Err(); err != nil {
 				return Place{}, err
 			}
-			data, err := m.Source.Tile(ctx, searchZoom, int(x), int(y))
+			data, err := src.Tile(ctx, searchZoom, int(x), int(y))
 			if errors.Is(err, tiles.ErrNoTile) {
 				continue
 			}

@@ -6,8 +6,11 @@
 package nav
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
+	"sync"
 
 	"github.com/fascia-hmi/fascia/app/nav/render"
 	"github.com/fascia-hmi/fascia/app/nav/tiles"
@@ -19,6 +22,9 @@ const DefaultCacheMB = 64
 // Map is the cockpit's map: a tile source and its renderer. Both are nil
 // when no map could be opened at all.
 type Map struct {
+	// Source is the tiles drawn: the base map with the regions stacked
+	// over it. AddRegion replaces it; read it through Tiles once the
+	// cockpit runs.
 	Source   tiles.Source
 	Renderer *render.Renderer
 	// Name says where the tiles come from: the file, or "demo".
@@ -28,6 +34,11 @@ type Map struct {
 	Err error
 	// Guide is what the map is asked to show (a destination, zoom steps).
 	Guide Guidance
+
+	mu      sync.Mutex
+	base    tiles.Source
+	regions []tiles.Source // newest first
+	paths   map[string]bool
 }
 
 // Open opens the tile file at path (the embedded demo map when path is
@@ -66,25 +77,63 @@ func Open(path string, regions []string, cacheMB int, log *slog.Logger) *Map {
 		}
 		src = s
 	}
-	var stack []tiles.Source
+	m.base, m.paths = src, map[string]bool{}
 	for _, r := range regions {
 		s, err := tiles.Open(r)
 		if err != nil {
 			log.Warn("map: region left out", "file", r, "err", err)
 			continue
 		}
-		stack = append(stack, s)
+		m.regions = append(m.regions, s)
+		m.paths[r] = true
 	}
-	if len(stack) > 0 {
-		src = tiles.NewStack(append(stack, src)...)
-		m.Name = fmt.Sprintf("%s + %d region(s)", m.Name, len(stack))
-	}
-	m.Source = src
-	m.Renderer = render.New(src, render.Options{CacheBytes: int64(cacheMB) << 20, Log: log})
+	m.Source = m.stack()
+	m.Renderer = render.New(m.Source, render.Options{CacheBytes: int64(cacheMB) << 20, Log: log})
 	return m
 }
 
-// Close stops the renderer's workers, then closes the source.
+// stack is the regions over the base map; m.mu held (or not yet shared).
+func (m *Map) stack() tiles.Source {
+	if len(m.regions) == 0 {
+		return m.base
+	}
+	name, _, _ := strings.Cut(m.Name, " + ")
+	m.Name = fmt.Sprintf("%s + %d region(s)", name, len(m.regions))
+	return tiles.NewStack(append(append([]tiles.Source{}, m.regions...), m.base)...)
+}
+
+// Tiles is the source the map draws from now (AddRegion replaces it).
+func (m *Map) Tiles() tiles.Source {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.Source
+}
+
+// AddRegion stacks the map region file at path (a pack just installed from
+// the marketplace) over the map while the cockpit runs: the renderer
+// draws from the new stack at once. A file already stacked is left as it
+// is. It reads the file's directory: call it off the UI goroutine.
+func (m *Map) AddRegion(path string) error {
+	if m == nil || m.Renderer == nil {
+		return errors.New("no map")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.paths[path] {
+		return nil
+	}
+	s, err := tiles.Open(path)
+	if err != nil {
+		return fmt.Errorf("map region: %w", err)
+	}
+	m.regions = append([]tiles.Source{s}, m.regions...)
+	m.paths[path] = true
+	m.Source = m.stack()
+	m.Renderer.SetSource(m.Source)
+	return nil
+}
+
+// Close stops the renderer's workers, then closes the sources.
 func (m *Map) Close() error {
 	if m == nil {
 		return nil
@@ -92,8 +141,13 @@ func (m *Map) Close() error {
 	if m.Renderer != nil {
 		m.Renderer.Close()
 	}
-	if m.Source != nil {
-		return m.Source.Close()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var errs []error
+	for _, s := range append(m.regions, m.base) {
+		if s != nil {
+			errs = append(errs, s.Close())
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

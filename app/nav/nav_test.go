@@ -2,6 +2,7 @@ package nav
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -99,5 +100,52 @@ func TestRegionStacked(t *testing.T) {
 	b := m.Source.Meta().Bounds
 	if !b.Contains(orb.Point{15.6, 48.41}) || !b.Contains(orb.Point{7.42, 43.73}) {
 		t.Fatalf("bounds %v do not cover Krems and Monaco", b)
+	}
+}
+
+// TestAddRegion: a region installed while the cockpit runs is stacked at
+// once, and the renderer draws from it.
+func TestAddRegion(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "monaco.pmtiles")
+	b, err := os.ReadFile("../../assets/maps/monaco.pmtiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(base, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := Open(base, nil, 8, nil)
+	defer m.Close()
+	ready := make(chan render.Key, 16)
+	m.Renderer.SetOnReady(func(k render.Key) { ready <- k })
+	krems := render.Key{Z: 14, X: 8902, Y: 5667, Size: 256}
+	if err := m.AddRegion(filepath.Join(t.TempDir(), "missing.pmtiles")); err == nil {
+		t.Error("a missing region file was added")
+	}
+	if m.Tiles().Meta().Bounds.Contains(orb.Point{15.6, 48.41}) {
+		t.Fatal("Krems in the bounds before its region was added")
+	}
+	if err := m.AddRegion("../../assets/maps/krems.pmtiles"); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.AddRegion("../../assets/maps/krems.pmtiles"); err != nil || m.Name != base+" + 1 region(s)" {
+		t.Fatalf("adding it again: %v, map %q", err, m.Name)
+	}
+	if !m.Tiles().Meta().Bounds.Contains(orb.Point{15.6, 48.41}) {
+		t.Fatal("Krems not in the bounds after AddRegion")
+	}
+	if got := <-ready; got != (render.Key{}) {
+		t.Errorf("the renderer announced %v, want the zero key of a new source", got)
+	}
+	if _, ok := m.Renderer.Tile(krems); ok {
+		t.Fatal("Krems tile ready before rendering")
+	}
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the Krems tile was not drawn")
+	}
+	if _, err := m.Tiles().Tile(context.Background(), 14, 8902, 5667); err != nil {
+		t.Errorf("the stacked source has no Krems tile: %v", err)
 	}
 }

@@ -109,7 +109,7 @@ func newMap(env *ui.Env, zoom float64) *widgets.TileMap {
 	var r *render.Renderer
 	if c.Map != nil && c.Map.Renderer != nil {
 		r = c.Map.Renderer
-		if mc := c.Map.Source.Meta().Center; mc[0] != 0 || mc[1] != 0 {
+		if mc := c.Map.Tiles().Meta().Center; mc[0] != 0 || mc[1] != 0 {
 			lat, lon = mc[1], mc[0]
 		}
 	}

@@ -586,12 +586,20 @@ func (s *Screen) install(p appmarket.Product) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		var last time.Time
-		_, err := s.client.Download(ctx, p, func(done, total int64) {
+		path, err := s.client.Download(ctx, p, func(done, total int64) {
 			if time.Since(last) > 100*time.Millisecond || done == total {
 				last = time.Now()
 				fyne.Do(func() { bar.SetValue(float64(done) / float64(total)) })
 			}
 		})
+		if err == nil && appmarket.ContentKind(p.Content.File) == appmarket.ContentMap {
+			// The region shows on the map now, not after a restart.
+			if m := s.env.Cockpit.Map; m != nil {
+				if aerr := m.AddRegion(path); aerr != nil {
+					err = fmt.Errorf("installed, but the map could not open it: %w", aerr)
+				}
+			}
+		}
 		s.do(func() {
 			if err != nil {
 				s.setDetail(heading("Not installed"), para(err.Error()), widgets.NewTouchButton("Back", nil, s.renderDetail))

@@ -23,6 +23,7 @@ import (
 	appmarket "github.com/fascia-hmi/fascia/app/market"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+	"github.com/fascia-hmi/fascia/market/demo"
 	"github.com/fascia-hmi/fascia/ui"
 	"github.com/fascia-hmi/fascia/ui/market"
 	fascia "github.com/fascia-hmi/fascia/ui/theme"
@@ -347,5 +348,37 @@ func TestPurchasesTab(t *testing.T) {
 			labels(root, &ls)
 			t.Fatalf("no %q in %q", want, ls)
 		}
+	}
+}
+
+// TestMapRegionInstall installs the Monaco region pack through the screen:
+// the cockpit's map stacks it at once, without a restart.
+func TestMapRegionInstall(t *testing.T) {
+	c := cockpit(t, false, "", "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.Market.SetPIN(ctx, "alex", "1234", ""); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.Market.Buy(ctx, appmarket.NewIntent(demo.MapMonaco, "alex", "1234", nil)); err != nil || p.Status != appmarket.Succeeded {
+		t.Fatalf("buy: %+v %v", p, err)
+	}
+	if strings.Contains(c.Map.Name, "region") {
+		t.Fatalf("map %q has a region before the install", c.Map.Name)
+	}
+	sh, _ := show(t, c, "day", fyne.NewSize(1280, 720))
+	root := sh.Content()
+	tap(t, root, "Map region: Monaco")
+	scr := screen(t, root)
+	n := scr.Settled()
+	tap(t, root, "Download and install")
+	wait(t, func() bool { return scr.Settled() > n })
+	if hasLabel(root, "Not installed") {
+		var ls []string
+		labels(root, &ls)
+		t.Fatalf("install failed: %q", ls)
+	}
+	if c.Map.Name != "demo + 1 region(s)" {
+		t.Errorf("map %q after the install, want the region stacked", c.Map.Name)
 	}
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -356,10 +357,10 @@ func TestMissingData(t *testing.T) {
 	// parent that exists.
 	mx, my := mercator(orb.Point{7.43, 43.70})
 	x, y := int(mx*(1<<14)), int(my*(1<<14))
-	if _, err := r.src.Tile(context.Background(), 14, x, y); !errors.Is(err, tiles.ErrNoTile) {
+	if _, err := r.cur.Load().src.Tile(context.Background(), 14, x, y); !errors.Is(err, tiles.ErrNoTile) {
 		t.Skipf("tile 14/%d/%d exists (%v): pick another sea tile", x, y, err)
 	}
-	_, id, ok := r.resolve(context.Background(), 14, x, y)
+	_, id, ok := r.resolve(context.Background(), r.cur.Load(), 14, x, y)
 	if !ok || id.z >= 14 {
 		t.Errorf("absent tile resolved to %v, %v; want an ancestor", id, ok)
 	}
@@ -493,11 +494,11 @@ func TestCorruptTiles(t *testing.T) {
 		r.decoded = newLRU[tileID, *prepared](r.decoded.max) // decode again: the reasons must not be logged again
 		r.mu.Unlock()
 	}
-	_, id, ok := r.resolve(context.Background(), east.z, east.x, east.y)
+	_, id, ok := r.resolve(context.Background(), r.cur.Load(), east.z, east.x, east.y)
 	if !ok || id.z != 13 {
 		t.Errorf("junk tile resolved to %v %v, want its z13 parent", id, ok)
 	}
-	p := r.prepared(context.Background(), busiest)
+	p := r.prepared(context.Background(), r.cur.Load(), busiest)
 	if p == nil || p.partial == "" || len(p.fills[bBuilding])+len(p.roads[lvGround][rMinor]) == 0 {
 		t.Errorf("truncated tile: want partial drawing with a reason, got %v", p)
 	}
@@ -527,4 +528,57 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestSetSource: a new source (an installed region) replaces the old one
+// at once; a tile still being drawn from the old source when it is swapped
+// is not kept.
+func TestSetSource(t *testing.T) {
+	g := &gated{Source: openMonaco(t), gate: make(chan struct{})}
+	r := New(g, Options{Workers: 2, Log: quietLog()})
+	defer r.Close()
+	ready := make(chan Key, 16)
+	r.SetOnReady(func(k Key) { ready <- k })
+	k := Key{14, 8529, 5974, 256, false}
+	if _, ok := r.Tile(k); ok {
+		t.Fatal("ready before any work")
+	}
+	for i := 0; g.entered.Load() == 0; i++ {
+		if i > 1000 {
+			t.Fatal("no worker reached the source")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Krems has nothing at Monaco: the tile is the no-data one.
+	krems, err := tiles.Open("../../../assets/maps/krems.pmtiles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer krems.Close()
+	r.SetSource(krems)
+	if got := <-ready; got != (Key{}) {
+		t.Errorf("SetSource announced %v, want the zero key", got)
+	}
+	if _, ok := r.Tile(k); ok {
+		t.Fatal("a tile of the old source survived SetSource")
+	}
+	wait := func() {
+		t.Helper()
+		select {
+		case <-ready:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the tile did not arrive from the new source")
+		}
+	}
+	wait()
+	blank := r.blank(k)
+	close(g.gate) // the old source's render finishes now
+	time.Sleep(200 * time.Millisecond)
+	img, ok := r.Tile(k)
+	if !ok {
+		t.Fatal("the new source's tile was dropped")
+	}
+	if !bytes.Equal(img.(*image.RGBA).Pix, blank.Pix) {
+		t.Error("the cached tile is not the new source's (no data at Monaco)")
+	}
 }

@@ -78,9 +78,8 @@ type tileID struct{ z, x, y int }
 // the whole view with one collision index and keeps them upright when the
 // view is rotated.
 type Renderer struct {
-	src  tiles.Source
-	meta tiles.Meta
-	log  *slog.Logger
+	cur atomic.Pointer[source] // what tiles are drawn from; replaced by SetSource
+	log *slog.Logger
 
 	mu       sync.Mutex
 	cond     *sync.Cond
@@ -99,6 +98,22 @@ type Renderer struct {
 
 	ctx    context.Context // cancelled by Close: stops reads in flight
 	cancel context.CancelFunc
+}
+
+// source is a tile source with its metadata; gen numbers the sources a
+// Renderer was given, so that work begun on an old one is not kept.
+type source struct {
+	src  tiles.Source
+	meta tiles.Meta
+	gen  uint64
+}
+
+func newSource(src tiles.Source, gen uint64) *source {
+	s := &source{src: src, meta: src.Meta(), gen: gen}
+	if s.meta.MaxZoom <= 0 || s.meta.MaxZoom > MaxZoom {
+		s.meta.MaxZoom = 14
+	}
+	return s
 }
 
 // MinCacheBytes is the smallest cache bound New accepts (smaller values
@@ -124,15 +139,13 @@ func New(src tiles.Source, opt Options) *Renderer {
 		opt.Log = slog.Default()
 	}
 	r := &Renderer{
-		src: src, meta: src.Meta(), log: opt.Log,
+		log:      opt.Log,
 		raster:   newLRU[Key, *image.RGBA](opt.CacheBytes * 3 / 4),
 		decoded:  newLRU[tileID, *prepared](opt.CacheBytes - opt.CacheBytes*3/4),
 		inflight: map[tileID]chan struct{}{},
 		pending:  map[Key]bool{},
 	}
-	if r.meta.MaxZoom <= 0 || r.meta.MaxZoom > MaxZoom {
-		r.meta.MaxZoom = 14
-	}
+	r.cur.Store(newSource(src, 0))
 	r.st.Limit = opt.CacheBytes
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.cond = sync.NewCond(&r.mu)
@@ -141,6 +154,26 @@ func New(src tiles.Source, opt Options) *Renderer {
 		go r.worker()
 	}
 	return r
+}
+
+// SetSource makes the renderer draw from src from now on (a map region was
+// installed): the caches are emptied, tiles being drawn from the old source
+// are not kept, and the function of SetOnReady is called (with a zero Key)
+// so that maps ask for their tiles again. The caller keeps ownership of
+// both sources.
+func (r *Renderer) SetSource(src tiles.Source) {
+	r.mu.Lock()
+	old := r.cur.Load()
+	r.cur.Store(newSource(src, old.gen+1))
+	r.raster = newLRU[Key, *image.RGBA](r.raster.max)
+	r.decoded = newLRU[tileID, *prepared](r.decoded.max)
+	r.queue = nil
+	clear(r.pending)
+	f := r.onReady
+	r.mu.Unlock()
+	if f != nil {
+		f(Key{})
+	}
 }
 
 // SetOnReady sets the function a worker calls when a requested tile is in
@@ -224,14 +257,18 @@ func (r *Renderer) worker() {
 		}
 		k := r.queue[len(r.queue)-1]
 		r.queue = r.queue[:len(r.queue)-1]
+		src := r.cur.Load()
 		r.mu.Unlock()
 
-		img := r.renderSafe(k)
+		img := r.renderSafe(src, k)
 		if r.ctx.Err() != nil {
 			return // closed while rendering: the tile may be incomplete
 		}
 
 		r.mu.Lock()
+		if r.cur.Load() != src {
+			img = nil // drawn from a source that was replaced meanwhile
+		}
 		stored := img != nil && r.raster.put(k, img, int64(len(img.Pix)))
 		if img != nil && !stored {
 			r.once("tile raster larger than the raster cache: not kept", "tile", fmt.Sprint(k), "bytes", len(img.Pix))
@@ -247,7 +284,7 @@ func (r *Renderer) worker() {
 }
 
 // renderSafe renders k and turns a panic into a logged blank tile.
-func (r *Renderer) renderSafe(k Key) (img *image.RGBA) {
+func (r *Renderer) renderSafe(src *source, k Key) (img *image.RGBA) {
 	defer func() {
 		if p := recover(); p != nil {
 			r.mu.Lock()
@@ -313,7 +350,7 @@ func (r *Renderer) logOnce(level slog.Level, msg string, args []any) {
 // prepared returns the decoded tile z/x/y from the cache or the source;
 // nil if the source has none or it cannot be decoded (logged once per
 // reason). Concurrent callers for one tile wait for a single decode.
-func (r *Renderer) prepared(ctx context.Context, id tileID) *prepared {
+func (r *Renderer) prepared(ctx context.Context, src *source, id tileID) *prepared {
 	for {
 		r.mu.Lock()
 		if p, ok := r.decoded.get(id); ok {
@@ -334,13 +371,13 @@ func (r *Renderer) prepared(ctx context.Context, id tileID) *prepared {
 			return nil
 		}
 	}
-	p := r.load(ctx, id)
+	p := r.load(ctx, src, id)
 	r.mu.Lock()
 	n := int64(64)
 	if p != nil {
 		n = p.bytes
 	}
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && r.cur.Load() == src {
 		r.decoded.put(id, p, n)
 	}
 	close(r.inflight[id])
@@ -349,8 +386,8 @@ func (r *Renderer) prepared(ctx context.Context, id tileID) *prepared {
 	return p
 }
 
-func (r *Renderer) load(ctx context.Context, id tileID) *prepared {
-	data, err := r.src.Tile(ctx, id.z, id.x, id.y)
+func (r *Renderer) load(ctx context.Context, src *source, id tileID) *prepared {
+	data, err := src.src.Tile(ctx, id.z, id.x, id.y)
 	if errors.Is(err, tiles.ErrNoTile) {
 		return nil
 	}
@@ -380,17 +417,17 @@ func (r *Renderer) load(ctx context.Context, id tileID) *prepared {
 // resolve finds the tile whose geometry covers z/x/y: the tile itself, or
 // the nearest ancestor (past the source's maximum zoom, or where the
 // source has no tile). ok is false if no ancestor has data.
-func (r *Renderer) resolve(ctx context.Context, z, x, y int) (p *prepared, id tileID, ok bool) {
-	if !r.covers(z, x, y) {
+func (r *Renderer) resolve(ctx context.Context, src *source, z, x, y int) (p *prepared, id tileID, ok bool) {
+	if !src.covers(z, x, y) {
 		return nil, tileID{}, false
 	}
 	sz, sx, sy := z, x, y
-	for sz > r.meta.MaxZoom {
+	for sz > src.meta.MaxZoom {
 		sz, sx, sy = sz-1, sx>>1, sy>>1
 	}
-	for ; sz >= max(0, r.meta.MinZoom); sz, sx, sy = sz-1, sx>>1, sy>>1 {
-		if p := r.prepared(ctx, tileID{sz, sx, sy}); p != nil {
-			if sz < z && z <= r.meta.MaxZoom {
+	for ; sz >= max(0, src.meta.MinZoom); sz, sx, sy = sz-1, sx>>1, sy>>1 {
+		if p := r.prepared(ctx, src, tileID{sz, sx, sy}); p != nil {
+			if sz < z && z <= src.meta.MaxZoom {
 				r.onceInfo("tiles missing from the source: drawing the overzoomed parent", "first", fmt.Sprintf("%d/%d/%d", z, x, y))
 			}
 			return p, tileID{sz, sx, sy}, true
@@ -405,8 +442,8 @@ func (r *Renderer) resolve(ctx context.Context, z, x, y int) (p *prepared, id ti
 // covers reports whether tile z/x/y meets the source's bounds (a source
 // without bounds covers the world). Outside them even the low-zoom
 // ancestors hold nothing but emptiness, which must not pass for ground.
-func (r *Renderer) covers(z, x, y int) bool {
-	b := r.meta.Bounds
+func (s *source) covers(z, x, y int) bool {
+	b := s.meta.Bounds
 	if b.Max[0] <= b.Min[0] || b.Max[1] <= b.Min[1] {
 		return true
 	}
@@ -428,10 +465,14 @@ func pal(night bool) *palette {
 // RenderTile renders k synchronously (the workers' job; exported for the
 // benchmarks and tools).
 func (r *Renderer) RenderTile(ctx context.Context, k Key) *image.RGBA {
+	return r.renderTile(ctx, r.cur.Load(), k)
+}
+
+func (r *Renderer) renderTile(ctx context.Context, src *source, k Key) *image.RGBA {
 	if !k.Valid() {
 		return nil
 	}
-	p, id, ok := r.resolve(ctx, k.Z, k.X, k.Y)
+	p, id, ok := r.resolve(ctx, src, k.Z, k.X, k.Y)
 	if !ok {
 		r.onceInfo("no data for a tile or any parent: blank tile", "tile", fmt.Sprintf("%d/%d/%d", k.Z, k.X, k.Y))
 		return r.blank(k)
@@ -514,7 +555,8 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 		wx, wy := inv(c[0], c[1])
 		x0, y0, x1, y1 = math.Min(x0, wx), math.Min(y0, wy), math.Max(x1, wx), math.Max(y1, wy)
 	}
-	tz := min(int(math.Floor(v.Zoom)), r.meta.MaxZoom)
+	src := r.cur.Load()
+	tz := min(int(math.Floor(v.Zoom)), src.meta.MaxZoom)
 	n := 1 << tz
 	tpx := ws / float64(n)
 	clampT := func(f float64) int { return max(0, min(n-1, int(math.Floor(f)))) }
@@ -527,7 +569,7 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
-			p, id, ok := r.resolve(ctx, tz, tx, ty)
+			p, id, ok := r.resolve(ctx, src, tz, tx, ty)
 			if !ok { // no data here: the no-data tone, as on blank tiles
 				T := ws / float64(n)
 				var q [4]pt
