@@ -3,6 +3,7 @@ package voice
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -34,6 +35,9 @@ type RecognizerOptions struct {
 	NoWarmUp bool
 	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
 	Args []string
+	// PhoneArgs are extra arguments for the phone-loop decoder only,
+	// after Args.
+	PhoneArgs []string
 }
 
 // Measured defaults (docs/voice.md).
@@ -42,6 +46,20 @@ const (
 	DefaultThreshold = 6
 	DefaultMinFrames = 20
 )
+
+// grammarArgs are the PocketSphinx arguments of both decoders, before
+// RecognizerOptions.Args (measured, docs/voice.md):
+//   - a 1-LSB dither: digital silence (padding, muted inputs) otherwise
+//     gives log(0) energies that derail the live normalisation;
+//   - beams wider than PocketSphinx's defaults (1e-48, 1e-48, 7e-29): the
+//     defaults pruned the right path of many commands, most of all in
+//     noise, leaving no hypothesis ("nothing heard") or a wrong one.
+var grammarArgs = []string{"-dither", "yes", "-beam", "1e-80", "-pbeam", "1e-80", "-wbeam", "1e-60"}
+
+// phoneLoopArgs are the phone-loop decoder's arguments after grammarArgs
+// and RecognizerOptions.Args (and before PhoneArgs): it only needs a
+// reference score, so it trades precision for CPU.
+var phoneLoopArgs = []string{"-ds", "2"}
 
 // Result is what one utterance decoded to.
 type Result struct {
@@ -58,6 +76,15 @@ type Result struct {
 	Decode    time.Duration `json:"decode"`     // end of audio → intent, wall clock
 	DecodeCPU time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
 	CPU       time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
+	// Diagnostics of the decision.
+	Frames  int     `json:"frames"` // 10 ms frames the grammar decoder searched
+	Speech  int     `json:"speech"` // frames covered by command words
+	SNR     float64 `json:"snr"`    // dB, loud frames (90th percentile) over quiet ones (10th)
+	Noise   float64 `json:"noise"`  // dB of the quiet frames (10th percentile of frame energy)
+	GramAc  float64 `json:"gram_ac"`
+	LoopAc  float64 `json:"loop_ac"`
+	Loud    int     `json:"loud"`    // frames louder than halfway between the noise and the loud level (dB)
+	Covered int     `json:"covered"` // loud frames inside command words
 }
 
 // Recognizer is one long-lived PocketSphinx decoder with the command
@@ -78,6 +105,8 @@ type Recognizer struct {
 	inUtt   bool
 	samples int
 	cpu     time.Duration
+	energy  []float64 // dB of each 10 ms frame
+	part    []int16   // samples of an incomplete frame
 }
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
@@ -94,18 +123,15 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	if opt.Lexicon == nil {
 		opt.Lexicon = &Lexicon{}
 	}
-	if !slices.Contains(opt.Args, "-dither") {
-		// 1-LSB dither: digital silence (padding, muted inputs) otherwise
-		// gives log(0) energies that derail the live normalisation
-		opt.Args = append([]string{"-dither", "yes"}, opt.Args...)
-	}
+	opt.Args = mergeArgs(grammarArgs, opt.Args)
+	opt.PhoneArgs = mergeArgs(mergeArgs(opt.Args, phoneLoopArgs), opt.PhoneArgs)
 	dec, err := sphinx.New(opt.Args...)
 	if err != nil {
 		return nil, err
 	}
 	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}}
 	if opt.Threshold > 0 {
-		ph, err := sphinx.New(opt.Args...)
+		ph, err := sphinx.New(opt.PhoneArgs...)
 		if err == nil {
 			err = loadPhoneLoop(ph)
 			if err != nil {
@@ -257,6 +283,7 @@ func (r *Recognizer) Begin() error {
 		}
 	}
 	r.inUtt, r.samples, r.cpu = true, 0, 0
+	r.energy, r.part = r.energy[:0], r.part[:0]
 	return nil
 }
 
@@ -273,6 +300,7 @@ func (r *Recognizer) Feed(samples []int16) error {
 		if err == nil && r.phones != nil {
 			err = r.phones.Process(samples, false)
 		}
+		r.measure(samples)
 	})
 	r.samples += len(samples)
 	return err
@@ -313,6 +341,7 @@ func (r *Recognizer) end() (Result, error) {
 	}
 	hyp, score := r.dec.Hyp()
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
+	res.Noise, res.SNR = levels(r.energy)
 	r.decide(&res)
 	return res, nil
 }
@@ -337,6 +366,26 @@ func (r *Recognizer) decide(res *Result) {
 		}
 		gram += int64(s.Acoustic)
 	}
+	res.Speech, res.Frames = speech, r.dec.Frames()
+	half := res.Noise + res.SNR/2
+	for _, e := range r.energy {
+		if e > half {
+			res.Loud++
+		}
+	}
+	for _, s := range r.dec.Segments() {
+		if strings.HasPrefix(s.Word, "<") || strings.HasPrefix(s.Word, "[") {
+			continue
+		}
+		for f := s.Start; f <= s.End && f < len(r.energy); f++ {
+			if f >= 0 && r.energy[f] > half {
+				res.Covered++
+			}
+		}
+	}
+	if res.Frames > 0 {
+		res.GramAc = float64(gram) / float64(res.Frames)
+	}
 	if speech < r.opt.MinFrames {
 		res.Rejected = "too short"
 		return
@@ -348,6 +397,9 @@ func (r *Recognizer) decide(res *Result) {
 		}
 		if n := r.dec.Frames(); n > 0 {
 			res.Gap = float64(ph-gram) / float64(n)
+		}
+		if n := r.phones.Frames(); n > 0 {
+			res.LoopAc = float64(ph) / float64(n)
 		}
 		if res.Gap > r.opt.Threshold {
 			res.Rejected = "not a command"
@@ -394,4 +446,49 @@ func loadPhoneLoop(d *sphinx.Decoder) error {
 		return err
 	}
 	return d.SetSearch("phones")
+}
+
+// measure adds the energies of the complete 10 ms frames in samples.
+func (r *Recognizer) measure(samples []int16) {
+	r.part = append(r.part, samples...)
+	for len(r.part) >= frameLen {
+		var sum float64
+		for _, v := range r.part[:frameLen] {
+			x := float64(v)
+			sum += x * x
+		}
+		r.energy = append(r.energy, 10*math.Log10(sum/frameLen+1))
+		r.part = r.part[frameLen:]
+	}
+	r.part = append(r.part[:0], r.part...)
+}
+
+// levels returns the noise level (10th percentile of the frame energies,
+// dB) and the signal-to-noise ratio (90th percentile minus that).
+func levels(energy []float64) (noise, snr float64) {
+	if len(energy) == 0 {
+		return 0, 0
+	}
+	e := slices.Clone(energy)
+	slices.Sort(e)
+	lo, hi := e[len(e)/10], e[len(e)*9/10]
+	return lo, hi - lo
+}
+
+// mergeArgs returns base with the "-name value" pairs of over replacing
+// those of the same name (PocketSphinx refuses duplicates) or appended.
+func mergeArgs(base, over []string) []string {
+	out := slices.Clone(base)
+	for i := 0; i+1 < len(over); i += 2 {
+		found := false
+		for j := 0; j+1 < len(out); j += 2 {
+			if out[j] == over[i] {
+				out[j+1], found = over[i+1], true
+			}
+		}
+		if !found {
+			out = append(out, over[i], over[i+1])
+		}
+	}
+	return out
 }
