@@ -35,6 +35,17 @@ type RecognizerOptions struct {
 	NoWarmUp bool
 	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
 	Args []string
+	// FillerMax rejects utterances where more than this fraction of the
+	// loud frames (louder than halfway between the noise level and the
+	// loud level) fall in silence or noise fillers of the grammar path:
+	// the grammar matched a command to part of the speech and explained
+	// the rest away. DefaultFillerMax when zero; negative turns it off.
+	FillerMax float64
+	// CMNWindow is how many 10 ms frames of history the live cepstral
+	// mean normalisation weighs against the utterance's own frames, which
+	// update it every Feed; DefaultCMNWindow when zero, negative leaves
+	// PocketSphinx's own behaviour (mean updated at utterance ends only).
+	CMNWindow int
 	// PhoneArgs are extra arguments for the phone-loop decoder only,
 	// after Args.
 	PhoneArgs []string
@@ -45,6 +56,8 @@ const (
 	DefaultGarbage   = -1 // no garbage loop: measured slower and worse than the phone check
 	DefaultThreshold = 6
 	DefaultMinFrames = 20
+	DefaultCMNWindow = 300
+	DefaultFillerMax = 0.2
 )
 
 // grammarArgs are the PocketSphinx arguments of both decoders, before
@@ -54,12 +67,15 @@ const (
 //   - beams wider than PocketSphinx's defaults (1e-48, 1e-48, 7e-29): the
 //     defaults pruned the right path of many commands, most of all in
 //     noise, leaving no hypothesis ("nothing heard") or a wrong one.
-var grammarArgs = []string{"-dither", "yes", "-beam", "1e-80", "-pbeam", "1e-80", "-wbeam", "1e-60"}
+//   - no PocketSphinx voice activity detection (the end-pointer does that):
+//     it drops frames, so the decoder's frames would not line up with the
+//     samples, which the filler check (FillerMax) needs.
+var grammarArgs = []string{"-dither", "yes", "-beam", "1e-80", "-pbeam", "1e-80", "-wbeam", "1e-60", "-remove_silence", "no"}
 
 // phoneLoopArgs are the phone-loop decoder's arguments after grammarArgs
 // and RecognizerOptions.Args (and before PhoneArgs): it only needs a
 // reference score, so it trades precision for CPU.
-var phoneLoopArgs = []string{"-ds", "2"}
+var phoneLoopArgs = []string{"-ds", "2", "-beam", "1e-15", "-pbeam", "1e-15", "-wbeam", "1e-10"}
 
 // Result is what one utterance decoded to.
 type Result struct {
@@ -77,14 +93,14 @@ type Result struct {
 	DecodeCPU time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
 	CPU       time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
 	// Diagnostics of the decision.
-	Frames  int     `json:"frames"` // 10 ms frames the grammar decoder searched
-	Speech  int     `json:"speech"` // frames covered by command words
-	SNR     float64 `json:"snr"`    // dB, loud frames (90th percentile) over quiet ones (10th)
-	Noise   float64 `json:"noise"`  // dB of the quiet frames (10th percentile of frame energy)
-	GramAc  float64 `json:"gram_ac"`
-	LoopAc  float64 `json:"loop_ac"`
-	Loud    int     `json:"loud"`    // frames louder than halfway between the noise and the loud level (dB)
-	Covered int     `json:"covered"` // loud frames inside command words
+	Frames int     `json:"frames"` // 10 ms frames the grammar decoder searched
+	Speech int     `json:"speech"` // frames covered by command words
+	SNR    float64 `json:"snr"`    // dB, loud frames (90th percentile) over quiet ones (10th)
+	Noise  float64 `json:"noise"`  // dB of the quiet frames (10th percentile of frame energy)
+	GramAc float64 `json:"gram_ac"`
+	LoopAc float64 `json:"loop_ac"`
+	Loud   int     `json:"loud"`   // frames louder than halfway between the noise and the loud level (dB)
+	Filler float64 `json:"filler"` // fraction of the loud frames inside silence or noise fillers
 }
 
 // Recognizer is one long-lived PocketSphinx decoder with the command
@@ -119,6 +135,12 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	}
 	if opt.MinFrames == 0 {
 		opt.MinFrames = DefaultMinFrames
+	}
+	if opt.FillerMax == 0 {
+		opt.FillerMax = DefaultFillerMax
+	}
+	if opt.CMNWindow == 0 {
+		opt.CMNWindow = DefaultCMNWindow
 	}
 	if opt.Lexicon == nil {
 		opt.Lexicon = &Lexicon{}
@@ -300,6 +322,12 @@ func (r *Recognizer) Feed(samples []int16) error {
 		if err == nil && r.phones != nil {
 			err = r.phones.Process(samples, false)
 		}
+		if err == nil && r.opt.CMNWindow > 0 {
+			r.dec.AdaptCMN(r.opt.CMNWindow)
+			if r.phones != nil {
+				r.phones.AdaptCMN(r.opt.CMNWindow)
+			}
+		}
 		r.measure(samples)
 	})
 	r.samples += len(samples)
@@ -360,29 +388,15 @@ func (r *Recognizer) decide(res *Result) {
 	}
 	res.Transcript = strings.Join(words, " ")
 	speech, gram := 0, int64(0)
-	for _, s := range r.dec.Segments() {
+	segs := r.dec.Segments()
+	for _, s := range segs {
 		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
 			speech += s.End - s.Start + 1
 		}
 		gram += int64(s.Acoustic)
 	}
 	res.Speech, res.Frames = speech, r.dec.Frames()
-	half := res.Noise + res.SNR/2
-	for _, e := range r.energy {
-		if e > half {
-			res.Loud++
-		}
-	}
-	for _, s := range r.dec.Segments() {
-		if strings.HasPrefix(s.Word, "<") || strings.HasPrefix(s.Word, "[") {
-			continue
-		}
-		for f := s.Start; f <= s.End && f < len(r.energy); f++ {
-			if f >= 0 && r.energy[f] > half {
-				res.Covered++
-			}
-		}
-	}
+	res.Loud, res.Filler = r.fillers(segs, res.Noise+res.SNR/2)
 	if res.Frames > 0 {
 		res.GramAc = float64(gram) / float64(res.Frames)
 	}
@@ -405,6 +419,10 @@ func (r *Recognizer) decide(res *Result) {
 			res.Rejected = "not a command"
 			return
 		}
+	}
+	if r.opt.FillerMax > 0 && res.Filler > r.opt.FillerMax {
+		res.Rejected = "not a command"
+		return
 	}
 	g := r.grammars[r.active]
 	in, ok := g.Match(words)
@@ -491,4 +509,32 @@ func mergeArgs(base, over []string) []string {
 		}
 	}
 	return out
+}
+
+// fillers counts the frames louder than half (dB) and the fraction of
+// them that the grammar path spends in fillers (silence, noise). The
+// decoder numbers frames across utterances; its first segment starts at
+// the utterance's first frame, which lines up with the samples because
+// PocketSphinx's own VAD is off (grammarArgs).
+func (r *Recognizer) fillers(segs []sphinx.Segment, half float64) (loud int, frac float64) {
+	for _, e := range r.energy {
+		if e > half {
+			loud++
+		}
+	}
+	if loud == 0 || len(segs) == 0 {
+		return loud, 0
+	}
+	base, n := segs[0].Start, 0
+	for _, s := range segs {
+		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
+			continue
+		}
+		for f := max(s.Start-base, 0); f <= s.End-base && f < len(r.energy); f++ {
+			if r.energy[f] > half {
+				n++
+			}
+		}
+	}
+	return loud, float64(n) / float64(loud)
 }
