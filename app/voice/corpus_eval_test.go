@@ -76,7 +76,7 @@ func BenchmarkCorpus(b *testing.B) {
 // Regression floors of TestCorpus (percent), set below the figures
 // measured on the subset (docs/voice.md).
 const (
-	floorClean  = 80 // measured 88.9
-	floorSNR5   = 60 // measured 72.2
-	floorReject = 55 // measured 64.7
+	floorClean  = 90 // measured 94.4
+	floorSNR5   = 88 // measured 92.6
+	floorReject = 74 // measured 78.7
 )

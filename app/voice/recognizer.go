@@ -3,6 +3,7 @@ package voice
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -20,9 +21,15 @@ type RecognizerOptions struct {
 	// free loop of the model's phones runs beside the grammar, and an
 	// utterance whose grammar path scores worse per frame than the phone
 	// loop by more than Threshold (acoustic score, PocketSphinx units per
-	// 10 ms frame) is rejected. DefaultThreshold when zero; negative turns
-	// the check off (and halves the CPU).
+	// 10 ms frame; plus SNRSlope) is rejected. DefaultThreshold when zero;
+	// negative turns the check off (and saves about 40 % of the CPU).
 	Threshold float64
+	// SNRSlope raises Threshold by this much per 10 dB of the utterance's
+	// signal-to-noise ratio above 15 dB (up to 45 dB): clean speech
+	// leaves the grammar further behind the free phone loop than noisy
+	// speech, where noise blurs both. DefaultSNRSlope when zero; negative
+	// for none.
+	SNRSlope float64
 	// MinFrames rejects utterances whose words cover fewer frames
 	// (10 ms each); 0 means DefaultMinFrames.
 	MinFrames int
@@ -34,14 +41,48 @@ type RecognizerOptions struct {
 	NoWarmUp bool
 	// Args are extra PocketSphinx arguments ("-hmm", dir, …).
 	Args []string
+	// FillerMax rejects utterances where more than this fraction of the
+	// loud frames (louder than halfway between the noise level and the
+	// loud level) fall in silence or noise fillers of the grammar path:
+	// the grammar matched a command to part of the speech and explained
+	// the rest away. DefaultFillerMax when zero; negative turns it off.
+	FillerMax float64
+	// CMNWindow is how many 10 ms frames of history the live cepstral
+	// mean normalisation weighs against the utterance's own frames, which
+	// update it every Feed; DefaultCMNWindow when zero, negative leaves
+	// PocketSphinx's own behaviour (mean updated at utterance ends only).
+	CMNWindow int
+	// PhoneArgs are extra arguments for the phone-loop decoder only,
+	// after Args.
+	PhoneArgs []string
 }
 
 // Measured defaults (docs/voice.md).
 const (
 	DefaultGarbage   = -1 // no garbage loop: measured slower and worse than the phone check
-	DefaultThreshold = 6
+	DefaultThreshold = 7
 	DefaultMinFrames = 20
+	DefaultCMNWindow = 300
+	DefaultFillerMax = 0.2
+	DefaultSNRSlope  = 3
 )
+
+// grammarArgs are the PocketSphinx arguments of both decoders, before
+// RecognizerOptions.Args (measured, docs/voice.md):
+//   - a 1-LSB dither: digital silence (padding, muted inputs) otherwise
+//     gives log(0) energies that derail the live normalisation;
+//   - beams wider than PocketSphinx's defaults (1e-48, 1e-48, 7e-29): the
+//     defaults pruned the right path of many commands, most of all in
+//     noise, leaving no hypothesis ("nothing heard") or a wrong one.
+//   - no PocketSphinx voice activity detection (the end-pointer does that):
+//     it drops frames, so the decoder's frames would not line up with the
+//     samples, which the filler check (FillerMax) needs.
+var grammarArgs = []string{"-dither", "yes", "-beam", "1e-80", "-pbeam", "1e-80", "-wbeam", "1e-60", "-remove_silence", "no"}
+
+// phoneLoopArgs are the phone-loop decoder's arguments after grammarArgs
+// and RecognizerOptions.Args (and before PhoneArgs): it only needs a
+// reference score, so it trades precision for CPU.
+var phoneLoopArgs = []string{"-ds", "2", "-beam", "1e-15", "-pbeam", "1e-15", "-wbeam", "1e-10"}
 
 // Result is what one utterance decoded to.
 type Result struct {
@@ -58,6 +99,15 @@ type Result struct {
 	Decode    time.Duration `json:"decode"`     // end of audio → intent, wall clock
 	DecodeCPU time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
 	CPU       time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
+	// Diagnostics of the decision.
+	Frames int     `json:"frames"` // 10 ms frames the grammar decoder searched
+	Speech int     `json:"speech"` // frames covered by command words
+	SNR    float64 `json:"snr"`    // dB, loud frames (90th percentile) over quiet ones (10th)
+	Noise  float64 `json:"noise"`  // dB of the quiet frames (10th percentile of frame energy)
+	GramAc float64 `json:"gram_ac"`
+	LoopAc float64 `json:"loop_ac"`
+	Loud   int     `json:"loud"`   // frames louder than halfway between the noise and the loud level (dB)
+	Filler float64 `json:"filler"` // fraction of the loud frames inside silence or noise fillers
 }
 
 // Recognizer is one long-lived PocketSphinx decoder with the command
@@ -78,6 +128,8 @@ type Recognizer struct {
 	inUtt   bool
 	samples int
 	cpu     time.Duration
+	energy  []float64 // dB of each 10 ms frame
+	part    []int16   // samples of an incomplete frame
 }
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
@@ -91,21 +143,27 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	if opt.MinFrames == 0 {
 		opt.MinFrames = DefaultMinFrames
 	}
+	if opt.SNRSlope == 0 {
+		opt.SNRSlope = DefaultSNRSlope
+	}
+	if opt.FillerMax == 0 {
+		opt.FillerMax = DefaultFillerMax
+	}
+	if opt.CMNWindow == 0 {
+		opt.CMNWindow = DefaultCMNWindow
+	}
 	if opt.Lexicon == nil {
 		opt.Lexicon = &Lexicon{}
 	}
-	if !slices.Contains(opt.Args, "-dither") {
-		// 1-LSB dither: digital silence (padding, muted inputs) otherwise
-		// gives log(0) energies that derail the live normalisation
-		opt.Args = append([]string{"-dither", "yes"}, opt.Args...)
-	}
+	opt.Args = mergeArgs(grammarArgs, opt.Args)
+	opt.PhoneArgs = mergeArgs(mergeArgs(opt.Args, phoneLoopArgs), opt.PhoneArgs)
 	dec, err := sphinx.New(opt.Args...)
 	if err != nil {
 		return nil, err
 	}
 	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}}
 	if opt.Threshold > 0 {
-		ph, err := sphinx.New(opt.Args...)
+		ph, err := sphinx.New(opt.PhoneArgs...)
 		if err == nil {
 			err = loadPhoneLoop(ph)
 			if err != nil {
@@ -257,6 +315,7 @@ func (r *Recognizer) Begin() error {
 		}
 	}
 	r.inUtt, r.samples, r.cpu = true, 0, 0
+	r.energy, r.part = r.energy[:0], r.part[:0]
 	return nil
 }
 
@@ -273,6 +332,13 @@ func (r *Recognizer) Feed(samples []int16) error {
 		if err == nil && r.phones != nil {
 			err = r.phones.Process(samples, false)
 		}
+		if err == nil && r.opt.CMNWindow > 0 {
+			r.dec.AdaptCMN(r.opt.CMNWindow)
+			if r.phones != nil {
+				r.phones.AdaptCMN(r.opt.CMNWindow)
+			}
+		}
+		r.measure(samples)
 	})
 	r.samples += len(samples)
 	return err
@@ -313,6 +379,7 @@ func (r *Recognizer) end() (Result, error) {
 	}
 	hyp, score := r.dec.Hyp()
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
+	res.Noise, res.SNR = levels(r.energy)
 	r.decide(&res)
 	return res, nil
 }
@@ -331,11 +398,17 @@ func (r *Recognizer) decide(res *Result) {
 	}
 	res.Transcript = strings.Join(words, " ")
 	speech, gram := 0, int64(0)
-	for _, s := range r.dec.Segments() {
+	segs := r.dec.Segments()
+	for _, s := range segs {
 		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
 			speech += s.End - s.Start + 1
 		}
 		gram += int64(s.Acoustic)
+	}
+	res.Speech, res.Frames = speech, r.dec.Frames()
+	res.Loud, res.Filler = r.fillers(segs, res.Noise+res.SNR/2)
+	if res.Frames > 0 {
+		res.GramAc = float64(gram) / float64(res.Frames)
 	}
 	if speech < r.opt.MinFrames {
 		res.Rejected = "too short"
@@ -349,10 +422,17 @@ func (r *Recognizer) decide(res *Result) {
 		if n := r.dec.Frames(); n > 0 {
 			res.Gap = float64(ph-gram) / float64(n)
 		}
-		if res.Gap > r.opt.Threshold {
+		if n := r.phones.Frames(); n > 0 {
+			res.LoopAc = float64(ph) / float64(n)
+		}
+		if res.Gap > r.threshold(res.SNR) {
 			res.Rejected = "not a command"
 			return
 		}
+	}
+	if r.opt.FillerMax > 0 && res.Filler > r.opt.FillerMax {
+		res.Rejected = "not a command"
+		return
 	}
 	g := r.grammars[r.active]
 	in, ok := g.Match(words)
@@ -394,4 +474,86 @@ func loadPhoneLoop(d *sphinx.Decoder) error {
 		return err
 	}
 	return d.SetSearch("phones")
+}
+
+// measure adds the energies of the complete 10 ms frames in samples.
+func (r *Recognizer) measure(samples []int16) {
+	r.part = append(r.part, samples...)
+	for len(r.part) >= frameLen {
+		var sum float64
+		for _, v := range r.part[:frameLen] {
+			x := float64(v)
+			sum += x * x
+		}
+		r.energy = append(r.energy, 10*math.Log10(sum/frameLen+1))
+		r.part = r.part[frameLen:]
+	}
+	r.part = append(r.part[:0], r.part...)
+}
+
+// levels returns the noise level (10th percentile of the frame energies,
+// dB) and the signal-to-noise ratio (90th percentile minus that).
+func levels(energy []float64) (noise, snr float64) {
+	if len(energy) == 0 {
+		return 0, 0
+	}
+	e := slices.Clone(energy)
+	slices.Sort(e)
+	lo, hi := e[len(e)/10], e[len(e)*9/10]
+	return lo, hi - lo
+}
+
+// mergeArgs returns base with the "-name value" pairs of over replacing
+// those of the same name (PocketSphinx refuses duplicates) or appended.
+func mergeArgs(base, over []string) []string {
+	out := slices.Clone(base)
+	for i := 0; i+1 < len(over); i += 2 {
+		found := false
+		for j := 0; j+1 < len(out); j += 2 {
+			if out[j] == over[i] {
+				out[j+1], found = over[i+1], true
+			}
+		}
+		if !found {
+			out = append(out, over[i], over[i+1])
+		}
+	}
+	return out
+}
+
+// fillers counts the frames louder than half (dB) and the fraction of
+// them that the grammar path spends in fillers (silence, noise). The
+// decoder numbers frames across utterances; its first segment starts at
+// the utterance's first frame, which lines up with the samples because
+// PocketSphinx's own VAD is off (grammarArgs).
+func (r *Recognizer) fillers(segs []sphinx.Segment, half float64) (loud int, frac float64) {
+	for _, e := range r.energy {
+		if e > half {
+			loud++
+		}
+	}
+	if loud == 0 || len(segs) == 0 {
+		return loud, 0
+	}
+	base, n := segs[0].Start, 0
+	for _, s := range segs {
+		if !strings.HasPrefix(s.Word, "<") && !strings.HasPrefix(s.Word, "[") {
+			continue
+		}
+		for f := max(s.Start-base, 0); f <= s.End-base && f < len(r.energy); f++ {
+			if r.energy[f] > half {
+				n++
+			}
+		}
+	}
+	return loud, float64(n) / float64(loud)
+}
+
+// threshold is the phone-loop gap above which an utterance of that
+// signal-to-noise ratio (dB) is rejected.
+func (r *Recognizer) threshold(snr float64) float64 {
+	if r.opt.SNRSlope <= 0 {
+		return r.opt.Threshold
+	}
+	return r.opt.Threshold + r.opt.SNRSlope*min(max(snr-15, 0), 30)/10
 }

@@ -98,9 +98,23 @@ func (n *navLog) FindNearest(k string) error { return n.add("find " + k) }
 func (n *navLog) Cancel() error              { return n.add("cancel") }
 func (n *navLog) Zoom(d int)                 { n.add("zoom") }
 
-type focusLog struct{ acquired, released int }
+type focusLog struct {
+	mu                 sync.Mutex
+	acquired, released int
+}
 
-func (f *focusLog) Acquire(kind string) func() { f.acquired++; return func() { f.released++ } }
+func (f *focusLog) Acquire(kind string) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.acquired++
+	return func() { f.mu.Lock(); f.released++; f.mu.Unlock() }
+}
+
+func (f *focusLog) counts() (acquired, released int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.acquired, f.released
+}
 
 // TestServiceConfirmFlow: the steering-wheel button starts listening, the
 // end-pointer ends the utterance, "navigate home" asks for confirmation,
@@ -132,6 +146,11 @@ func TestServiceConfirmFlow(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	// the last reply (the second) may still be speaking: wait for its release
+	a, r := focus.counts()
+	for end := time.Now().Add(10 * time.Second); (a < 2 || a != r) && time.Now().Before(end); a, r = focus.counts() {
+		time.Sleep(20 * time.Millisecond)
+	}
 	mu.Lock()
 	defer mu.Unlock()
 	if len(nav.calls) != 1 || nav.calls[0] != "home" {
@@ -149,9 +168,8 @@ func TestServiceConfirmFlow(t *testing.T) {
 	if !confirmed || mic.calls != 2 {
 		t.Fatalf("confirmation asked %v, captures %d", confirmed, mic.calls)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if focus.acquired < 2 || focus.acquired != focus.released {
-		t.Fatalf("focus acquired %d released %d", focus.acquired, focus.released)
+	if a < 2 || a != r {
+		t.Fatalf("focus acquired %d released %d", a, r)
 	}
 }
 

@@ -6,10 +6,30 @@ package sphinx
 #cgo pkg-config: pocketsphinx sphinxbase
 #include <stdlib.h>
 #include <pocketsphinx.h>
+#include <sphinxbase/feat.h>
+#include <sphinxbase/cmn.h>
 
 // cmd_ln_init is variadic, which cgo cannot call; parse an argv instead.
 static cmd_ln_t *fascia_config(int argc, char **argv) {
 	return cmd_ln_parse_r(NULL, ps_args(), argc, argv, TRUE);
+}
+
+// fascia_cmn_adapt makes live cepstral mean normalisation follow the
+// current utterance: the accumulated history is cut to prior frames and
+// the mean recomputed from it and the frames seen since (PocketSphinx
+// 5prealpha otherwise updates the mean only at the end of an utterance,
+// so each utterance is normalised with the previous ones' mean).
+static void fascia_cmn_adapt(ps_decoder_t *ps, int prior) {
+	feat_t *f = ps_get_feat(ps);
+	if (f == NULL || f->cmn != CMN_LIVE || f->cmn_struct == NULL) return;
+	cmn_t *c = f->cmn_struct;
+	if (c->nframe <= 0) return;
+	if (prior > 0 && c->nframe > prior) {
+		for (int i = 0; i < c->veclen; i++)
+			c->sum[i] = c->sum[i] / c->nframe * prior;
+		c->nframe = prior;
+	}
+	cmn_live_update(c);
 }
 */
 import "C"
@@ -234,6 +254,20 @@ func (d *Decoder) Process(samples []int16, full bool) error {
 		return fmt.Errorf("sphinx: processing failed")
 	}
 	return nil
+}
+
+// AdaptCMN updates the live cepstral mean from the frames processed so
+// far, weighting the history before them as prior frames (10 ms each).
+// Called between Process calls it makes the normalisation follow a change
+// of noise within one utterance instead of one utterance later. It does
+// nothing before the first Process or when CMN is not live.
+func (d *Decoder) AdaptCMN(prior int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil {
+		return
+	}
+	C.fascia_cmn_adapt(d.ps, C.int(prior))
 }
 
 // EndUtt ends the utterance; the hypothesis is then final.

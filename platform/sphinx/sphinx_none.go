@@ -51,3 +51,6 @@ func (d *Decoder) Segments() []Segment { return nil }
 
 // Prob is 0.
 func (d *Decoder) Prob() int32 { return 0 }
+
+// AdaptCMN does nothing.
+func (d *Decoder) AdaptCMN(prior int) {}

@@ -1,0 +1,77 @@
+package voice
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDump (VOICE_DUMP=file) writes per-file features of a corpus part
+// (VOICE_PART=k: every sixth phrase starting at k; TestCorpus uses 0).
+func TestDump(t *testing.T) {
+	out := os.Getenv("VOICE_DUMP")
+	if out == "" {
+		t.Skip("VOICE_DUMP not set")
+	}
+	part, _ := strconv.Atoi(os.Getenv("VOICE_PART"))
+	opt := RecognizerOptions{Threshold: 1e9, FillerMax: 2}
+	if a := os.Getenv("VOICE_ARGS"); a != "" {
+		opt.Args = strings.Fields(a)
+	}
+	if a := os.Getenv("VOICE_PHONE_ARGS"); a != "" {
+		opt.PhoneArgs = strings.Fields(a)
+	}
+	if w := os.Getenv("VOICE_CMN"); w != "" {
+		opt.CMNWindow, _ = strconv.Atoi(w)
+	}
+	if os.Getenv("VOICE_NOLOOP") != "" {
+		opt.Threshold = -1
+	}
+	conds := os.Getenv("VOICE_CONDS")
+	r, g := newTestRecognizer(t, opt)
+	items := corpus(t, Samples(Catalog, testSlots(t), 3))
+	var b strings.Builder
+	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile")
+	for i, it := range items {
+		if (i/30)%6 != part || (conds != "" && !strings.Contains(conds, it.cond)) {
+			continue
+		}
+		f, err := os.Open(it.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := ReadWAV(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, _ := a.Speech()
+		res, err := r.Decode(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := 0
+		if it.kind == "in" {
+			want, _ := g.Parse(it.text)
+			if in, m := g.Match(Words(res.Heard)); m && in.Equal(want) {
+				ok = 1
+			}
+		}
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.2f\t%.2f\t%d\t%.4f\t%d\t%.3f\t%s\t%s\t%s\t%s\t%s\n", it.kind, it.cond, it.voice, it.speed, ok,
+			res.Gap, res.GramAc, res.LoopAc, res.Frames, res.Speech, res.SNR, res.Noise, len(Words(res.Heard)), res.CPU.Seconds()/res.Audio.Seconds(), res.Loud, res.Filler, res.Rejected, it.text, res.Heard, segs(r), it.file)
+	}
+	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func segs(r *Recognizer) string {
+	var b []string
+	ss := r.dec.Segments()
+	for _, s := range ss {
+		b = append(b, fmt.Sprintf("%s:%d-%d", s.Word, s.Start-ss[0].Start, s.End-ss[0].Start))
+	}
+	return strings.Join(b, " ")
+}
