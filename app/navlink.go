@@ -13,6 +13,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
+	"github.com/fascia-hmi/fascia/app/voice"
 )
 
 // This file connects the voice commands' navigation intents to the map:
@@ -28,6 +29,8 @@ const (
 )
 
 // voiceNav is the map as the voice commands drive it.
+var _ voice.Navigator = voiceNav{}
+
 type voiceNav struct {
 	m      *nav.Map
 	store  *vehicle.Store
@@ -43,23 +46,24 @@ func (n voiceNav) here() (lat, lon float64, err error) {
 	return la.Num, lo.Num, nil
 }
 
-func (n voiceNav) show(find func(ctx context.Context, lat, lon float64) (nav.Place, error)) (nav.Place, error) {
+// show finds a place near the car and makes it the map's destination.
+func (n voiceNav) show(find func(ctx context.Context, lat, lon float64) (nav.Place, error)) (voice.Found, error) {
 	lat, lon, err := n.here()
 	if err != nil {
-		return nav.Place{}, err
+		return voice.Found{}, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), searchTime)
 	defer cancel()
 	p, err := find(ctx, lat, lon)
 	if err != nil {
-		return nav.Place{}, err
+		return voice.Found{}, err
 	}
 	n.m.Guide.SetDestination(p)
-	return p, nil
+	return voice.Found{Name: p.Name, Metres: p.Distance}, nil
 }
 
 // NavigateTo shows the street or place of that name nearest to the car.
-func (n voiceNav) NavigateTo(place string) (nav.Place, error) {
+func (n voiceNav) NavigateTo(place string) (voice.Found, error) {
 	return n.show(func(ctx context.Context, lat, lon float64) (nav.Place, error) {
 		p, err := n.m.Named(ctx, lat, lon, place, placeRadius)
 		if errors.Is(err, nav.ErrNotFound) {
@@ -70,22 +74,22 @@ func (n voiceNav) NavigateTo(place string) (nav.Place, error) {
 }
 
 // NavigateHome shows the home place of the configuration.
-func (n voiceNav) NavigateHome() (nav.Place, error) {
+func (n voiceNav) NavigateHome() (voice.Found, error) {
 	return n.favourite("Home", n.places.Home, "home")
 }
 
 // NavigateWork shows the work place of the configuration.
-func (n voiceNav) NavigateWork() (nav.Place, error) {
+func (n voiceNav) NavigateWork() (voice.Found, error) {
 	return n.favourite("Work", n.places.Work, "work")
 }
 
-func (n voiceNav) favourite(name, at, key string) (nav.Place, error) {
+func (n voiceNav) favourite(name, at, key string) (voice.Found, error) {
 	if at == "" {
-		return nav.Place{}, fmt.Errorf("no %s address is set (places.%s in the configuration)", key, key)
+		return voice.Found{}, fmt.Errorf("no %s address is set (places.%s in the configuration)", key, key)
 	}
 	lat, lon, err := config.ParsePoint(at)
 	if err != nil {
-		return nav.Place{}, fmt.Errorf("places.%s: %w", key, err)
+		return voice.Found{}, fmt.Errorf("places.%s: %w", key, err)
 	}
 	return n.show(func(context.Context, float64, float64) (nav.Place, error) {
 		p := nav.Place{Name: name, Lat: lat, Lon: lon}
@@ -98,11 +102,11 @@ func (n voiceNav) favourite(name, at, key string) (nav.Place, error) {
 
 // FindNearest shows the nearest fuel station, car park or charging station
 // ("gas", "parking", "charging").
-func (n voiceNav) FindNearest(kind string) (nav.Place, error) {
+func (n voiceNav) FindNearest(kind string) (voice.Found, error) {
 	k := map[string]string{"gas": nav.KindGas, "parking": nav.KindParking, "charging": nav.KindCharging}[kind]
 	what := map[string]string{"gas": "gas station", "parking": "car park", "charging": "charging station"}[kind]
 	if k == "" {
-		return nav.Place{}, fmt.Errorf("there is no search for %q", kind)
+		return voice.Found{}, fmt.Errorf("there is no search for %q", kind)
 	}
 	return n.show(func(ctx context.Context, lat, lon float64) (nav.Place, error) {
 		p, err := n.m.Nearest(ctx, lat, lon, k, poiRadius)

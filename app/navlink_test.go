@@ -28,17 +28,17 @@ func TestVoiceNavLink(t *testing.T) {
 	store.Set(vss.CurrentLocationLongitude, vehicle.Value{Num: 7.4246}, now)
 
 	p, err := n.NavigateTo("rue grimaldi")
-	if err != nil || p.Name != "Rue Grimaldi" || p.Distance <= 0 || p.Distance > 2000 {
+	if err != nil || p.Name != "Rue Grimaldi" || p.Metres <= 0 || p.Metres > 2000 {
 		t.Fatalf("Rue Grimaldi: %+v %v", p, err)
 	}
-	if d, ok, _ := m.Guide.Destination(); !ok || d != p {
+	if d, ok, _ := m.Guide.Destination(); !ok || d.Name != p.Name || d.Distance != p.Metres {
 		t.Errorf("destination %+v %v, want %+v", d, ok, p)
 	}
 	if _, err := n.NavigateTo("Nowhere Street"); err == nil || !strings.Contains(err.Error(), "not on the map") {
 		t.Errorf("Nowhere Street: %v", err)
 	}
 	p, err = n.FindNearest("gas")
-	if err != nil || p.Distance > 10_000 {
+	if err != nil || p.Metres > 10_000 {
 		t.Fatalf("nearest gas: %+v %v", p, err)
 	}
 	if _, err := n.FindNearest("charging"); err == nil || !strings.Contains(err.Error(), "no charging station") {
@@ -48,7 +48,7 @@ func TestVoiceNavLink(t *testing.T) {
 		t.Errorf("home not set: %v", err)
 	}
 	n.places = config.Places{Work: "43.7311,7.4197"}
-	if p, err := n.NavigateWork(); err != nil || p.Name != "Work" || p.Distance < 500 || p.Distance > 1500 {
+	if p, err := n.NavigateWork(); err != nil || p.Name != "Work" || p.Metres < 500 || p.Metres > 1500 {
 		t.Errorf("work: %+v %v", p, err)
 	}
 	n.Zoom(-2)

@@ -29,28 +29,47 @@ func (s *Service) Do(in Intent) string {
 		if o.Nav == nil {
 			return unavailable("Navigation")
 		}
+		// The map shows what was found; say where it is, and that there
+		// is no route yet.
+		shown := func(f Found, err error, what string) string {
+			if err != nil {
+				return "Sorry, " + err.Error() + "."
+			}
+			if o.Screens != nil {
+				o.Screens.Show("map")
+			}
+			if f.Metres > 0 {
+				what += " is " + distanceWords(f.Metres, o.Miles) + " away"
+			}
+			return what + ", on the map now. Turn-by-turn directions are not available yet."
+		}
 		switch in.Kind {
 		case NavigateTo:
-			p := in.Slots[SlotPlace]
-			return result(o.Nav.NavigateTo(p), "Navigating to "+p+".")
+			f, err := o.Nav.NavigateTo(in.Slots[SlotPlace])
+			return shown(f, err, f.Name)
 		case NavigateHome:
-			return result(o.Nav.NavigateHome(), "Navigating home.")
+			f, err := o.Nav.NavigateHome()
+			return shown(f, err, "Home")
 		case NavigateWork:
-			return result(o.Nav.NavigateWork(), "Navigating to work.")
-		case FindCharging:
-			return result(o.Nav.FindNearest("charging"), "Routing to the nearest charging station.")
-		case FindParking:
-			return result(o.Nav.FindNearest("parking"), "Routing to a parking spot.")
-		case FindGas:
-			return result(o.Nav.FindNearest("gas"), "Routing to a gas station.")
+			f, err := o.Nav.NavigateWork()
+			return shown(f, err, "Work")
+		case FindCharging, FindParking, FindGas:
+			kind := map[string]string{FindCharging: "charging", FindParking: "parking", FindGas: "gas"}[in.Kind]
+			what := map[string]string{FindCharging: "charging station", FindParking: "car park", FindGas: "gas station"}[in.Kind]
+			f, err := o.Nav.FindNearest(kind)
+			if f.Name != "" && f.Name != what {
+				what += ", " + f.Name + ","
+			}
+			return shown(f, err, "The nearest "+what)
 		case CancelRoute:
-			return result(o.Nav.Cancel(), "Navigation cancelled.")
-		case ZoomIn:
-			o.Nav.Zoom(1)
-			return "Zooming in."
-		case ZoomOut:
-			o.Nav.Zoom(-1)
-			return "Zooming out."
+			return result(o.Nav.Cancel(), "Destination cleared.")
+		case ZoomIn, ZoomOut:
+			d := map[bool]int{true: 1, false: -1}[in.Kind == ZoomIn]
+			o.Nav.Zoom(d)
+			if o.Screens != nil {
+				o.Screens.Show("map")
+			}
+			return map[bool]string{true: "Zooming in.", false: "Zooming out."}[in.Kind == ZoomIn]
 		}
 	case ShowMap, OpenMarket, OpenSettings, ShowVehicle, GoHome:
 		if o.Screens == nil {
@@ -110,12 +129,31 @@ func (s *Service) Do(in Intent) string {
 		}
 		return result(o.Climate.SetTemperature(float64(n)), fmt.Sprintf("Temperature set to %d degrees.", n))
 	case PayParking:
+		if o.Payments == nil && o.Screens != nil {
+			// Store purchases need the driver's PIN, which is not
+			// spoken: the Store screen takes it.
+			o.Screens.Show("market")
+			return "Pick the car park and enter your PIN on the Store screen."
+		}
 		if o.Payments == nil {
 			return unavailable("Paying for parking")
 		}
 		return result(o.Payments.PayParking(), "Parking paid.")
 	}
 	return "Sorry, I can't do that yet."
+}
+
+// distanceWords says a distance the way a reply speaks it: metres (to 10)
+// under a kilometre, else kilometres to one decimal; miles to one decimal
+// (feet are not used).
+func distanceWords(m float64, miles bool) string {
+	if miles {
+		return strconv.FormatFloat(math.Round(m/1609.344*10)/10, 'f', -1, 64) + " miles"
+	}
+	if m < 1000 {
+		return fmt.Sprintf("%d metres", int(math.Round(m/10))*10)
+	}
+	return strconv.FormatFloat(math.Round(m/100)/10, 'f', -1, 64) + " kilometres"
 }
 
 // NoData is the reply when a vehicle signal is missing or stale.

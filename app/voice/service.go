@@ -40,14 +40,21 @@ type Player interface {
 	Shuffle(on bool)
 }
 
-// Navigator is the map and routing's control surface.
+// Navigator is the map and routing's control surface. Until routing
+// lands, the navigation commands find the place and show it on the map.
 type Navigator interface {
-	NavigateTo(place string) error
-	NavigateHome() error
-	NavigateWork() error
-	FindNearest(kind string) error // "charging", "parking", "gas"
+	NavigateTo(place string) (Found, error)
+	NavigateHome() (Found, error)
+	NavigateWork() (Found, error)
+	FindNearest(kind string) (Found, error) // "charging", "parking", "gas"
 	Cancel() error
 	Zoom(delta int)
+}
+
+// Found is the place a navigation command found.
+type Found struct {
+	Name   string
+	Metres float64 // from the car; 0 when not known
 }
 
 // Screens shows a screen of the shell by name ("map", "market",

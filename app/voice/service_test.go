@@ -2,6 +2,7 @@ package voice
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,12 +92,16 @@ func (n *navLog) add(s string) error {
 	n.mu.Unlock()
 	return nil
 }
-func (n *navLog) NavigateTo(p string) error  { return n.add("to " + p) }
-func (n *navLog) NavigateHome() error        { return n.add("home") }
-func (n *navLog) NavigateWork() error        { return n.add("work") }
-func (n *navLog) FindNearest(k string) error { return n.add("find " + k) }
-func (n *navLog) Cancel() error              { return n.add("cancel") }
-func (n *navLog) Zoom(d int)                 { n.add("zoom") }
+func (n *navLog) NavigateTo(p string) (Found, error) { return Found{Name: p}, n.add("to " + p) }
+func (n *navLog) NavigateHome() (Found, error) {
+	return Found{Name: "Home", Metres: 1234}, n.add("home")
+}
+func (n *navLog) NavigateWork() (Found, error) { return Found{Name: "Work"}, n.add("work") }
+func (n *navLog) FindNearest(k string) (Found, error) {
+	return Found{Name: "Esso", Metres: 412}, n.add("find " + k)
+}
+func (n *navLog) Cancel() error { return n.add("cancel") }
+func (n *navLog) Zoom(d int)    { n.add("zoom") }
 
 type focusLog struct {
 	mu                 sync.Mutex
@@ -218,7 +223,54 @@ func TestSetScreens(t *testing.T) {
 	for _, k := range []string{ShowMap, OpenSettings, GoHome} {
 		svc.Do(Intent{Kind: k})
 	}
-	if got := strings.Join(l, ","); got != "map,settings,home" {
+	if r := svc.Do(Intent{Kind: PayParking}); r != "Pick the car park and enter your PIN on the Store screen." {
+		t.Errorf("pay for parking: %q", r)
+	}
+	if got := strings.Join(l, ","); got != "map,settings,home,market" {
 		t.Fatalf("screens shown: %s", got)
 	}
+}
+
+// TestNavigationReplies: navigation commands show the place on the map and
+// say how far it is, that there is no route yet, or why it failed.
+func TestNavigationReplies(t *testing.T) {
+	nav := &navLog{}
+	svc := New(Options{Nav: nav})
+	defer svc.Close()
+	var l screenLog
+	svc.SetScreens(&l)
+	for _, c := range []struct {
+		in   Intent
+		want string
+	}{
+		{Intent{Kind: NavigateHome}, "Home is 1.2 kilometres away, on the map now. Turn-by-turn directions are not available yet."},
+		{Intent{Kind: FindGas}, "The nearest gas station, Esso, is 410 metres away, on the map now. Turn-by-turn directions are not available yet."},
+		{Intent{Kind: NavigateTo, Slots: map[string]string{SlotPlace: "Rue Grimaldi"}}, "Rue Grimaldi, on the map now. Turn-by-turn directions are not available yet."},
+		{Intent{Kind: ZoomOut}, "Zooming out."},
+		{Intent{Kind: CancelRoute}, "Destination cleared."},
+	} {
+		if got := svc.Do(c.in); got != c.want {
+			t.Errorf("%s: %q, want %q", c.in.Kind, got, c.want)
+		}
+	}
+	if got := strings.Join(l, ","); got != "map,map,map,map" {
+		t.Errorf("screens shown: %s", got)
+	}
+	if got := strings.Join(nav.calls, ","); got != "home,find gas,to Rue Grimaldi,zoom,cancel" {
+		t.Errorf("navigator calls: %s", got)
+	}
+	svc = New(Options{Nav: &failingNav{}, Miles: true})
+	defer svc.Close()
+	if got := svc.Do(Intent{Kind: FindCharging}); got != "Sorry, there is no charging station on the map within 10 kilometres." {
+		t.Errorf("a failed search: %q", got)
+	}
+	if got := distanceWords(1609.344*2.26, true); got != "2.3 miles" {
+		t.Errorf("miles: %q", got)
+	}
+}
+
+type failingNav struct{ navLog }
+
+func (*failingNav) FindNearest(string) (Found, error) {
+	return Found{}, errors.New("there is no charging station on the map within 10 kilometres")
 }
