@@ -94,7 +94,7 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 	c.artists, c.albums = newLibrarySlots(c.Media, false), newLibrarySlots(c.Media, true)
 	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS),
 		Focus: voiceFocus{c.Media}, Player: voicePlayer{c.Media}, Artists: c.artists, Albums: c.albums,
-		Nav: voiceNav{m: c.Map, store: store, places: cfg.Places},
+		Nav:   voiceNav{m: c.Map, store: store, places: cfg.Places},
 		Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
