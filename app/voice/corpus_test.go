@@ -102,24 +102,30 @@ type evaluation struct {
 	rtf      []float64
 }
 
+// corpusSpeech reads a corpus file's samples.
+func corpusSpeech(t testing.TB, file string) []int16 {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadWAV(f)
+	f.Close()
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	s, err := a.Speech()
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return s
+}
+
 func evaluate(t testing.TB, r *Recognizer, g *Grammar, items []corpusItem) evaluation {
 	t.Helper()
 	ev := evaluation{in: map[string]*tally{}, oog: map[string]*tally{}}
 	for _, it := range items {
-		f, err := os.Open(it.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ReadWAV(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", it.file, err)
-		}
-		s, err := a.Speech()
-		if err != nil {
-			t.Fatalf("%s: %v", it.file, err)
-		}
-		res, err := r.Decode(s)
+		res, err := r.Decode(corpusSpeech(t, it.file))
 		if err != nil {
 			t.Fatalf("%s: %v", it.file, err)
 		}

@@ -38,17 +38,7 @@ func TestDump(t *testing.T) {
 		if (i/30)%6 != part || (conds != "" && !strings.Contains(conds, it.cond)) {
 			continue
 		}
-		f, err := os.Open(it.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := ReadWAV(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, _ := a.Speech()
-		res, err := r.Decode(s)
+		res, err := r.Decode(corpusSpeech(t, it.file))
 		if err != nil {
 			t.Fatal(err)
 		}

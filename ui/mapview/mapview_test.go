@@ -20,6 +20,7 @@ import (
 	"github.com/fascia-hmi/fascia/ui"
 	"github.com/fascia-hmi/fascia/ui/home"
 	"github.com/fascia-hmi/fascia/ui/mapview"
+	"github.com/fascia-hmi/fascia/widgets"
 )
 
 var t0 = time.Date(2024, 6, 20, 14, 5, 20, 0, time.UTC)
@@ -115,19 +116,26 @@ func TestGoldenMap(t *testing.T) {
 	}
 }
 
-// TestFollowsPosition moves the car: the map follows, the marker points
-// the car's way; a stale position keeps the map where it was, hides the
-// marker and says so.
-func TestFollowsPosition(t *testing.T) {
+// mapScreen builds the Map screen of a day shell at 800×480 over the
+// test cockpit and runs the update loop once.
+func mapScreen(t *testing.T) (*app.Cockpit, *ui.Shell, *widgets.TileMap) {
+	t.Helper()
 	c := cockpit(t)
 	a := test.NewTempApp(t)
 	sh := ui.New(c, ui.Options{Theme: "day", SetTheme: a.Settings().SetTheme})
 	s := mapview.New(sh.Env())
 	w := test.NewWindow(s.Content())
-	defer w.Close()
+	t.Cleanup(w.Close)
 	w.Resize(fyne.NewSize(800, 480))
 	sh.Loop().Step()
-	m := s.Map
+	return c, sh, s.Map
+}
+
+// TestFollowsPosition moves the car: the map follows, the marker points
+// the car's way; a stale position keeps the map where it was, hides the
+// marker and says so.
+func TestFollowsPosition(t *testing.T) {
+	c, sh, m := mapScreen(t)
 	lat, lon, hd, ok := m.Vehicle()
 	if !ok || math.Abs(lat-carLat) > 1e-9 || math.Abs(lon-carLon) > 1e-9 || hd != carHeading {
 		t.Fatalf("marker at %v, %v heading %v (shown %v)", lat, lon, hd, ok)
@@ -174,15 +182,7 @@ func TestFollowsPosition(t *testing.T) {
 // command) shows as a pin the map centres on; zoom steps apply; clearing
 // it brings the car back.
 func TestGuidance(t *testing.T) {
-	c := cockpit(t)
-	a := test.NewTempApp(t)
-	sh := ui.New(c, ui.Options{Theme: "day", SetTheme: a.Settings().SetTheme})
-	s := mapview.New(sh.Env())
-	w := test.NewWindow(s.Content())
-	defer w.Close()
-	w.Resize(fyne.NewSize(800, 480))
-	sh.Loop().Step()
-	m := s.Map
+	c, sh, m := mapScreen(t)
 	c.Map.Guide.SetDestination(nav.Place{Name: "Rue Grimaldi", Lat: 43.7367, Lon: 7.4212})
 	c.Map.Guide.Zoom(1)
 	z := m.Zoom()
