@@ -102,6 +102,7 @@ func TestSaveRoundTrip(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add([]byte("theme = \"night\"\n[units]\nspeed = \"mph\"\n"))
 	f.Add([]byte("size = \"800x480\"\nscale = 1.5\n"))
+	f.Add([]byte("[places]\nhome = \"43.7384, 7.4246\"\nwork = \"91,1e400\"\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := Defaults()
 		if err := c.parse("fuzz.toml", data); err == nil {

@@ -133,6 +133,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"scenario city seed 1\nwait 5s\nset Vehicle.Speed 80\nexpect value Vehicle.Speed 80±1\n",
 		"tap \"Media\"\ntap 640,360\ndrag 1,2 3,4\nscreenshot a_b\n",
+		"pinch 640,300 2\npinch 1,1 0.0625\npinch 2,2 17\n",
 		"fault freeze Vehicle.Speed\nfault noise Vehicle.Speed 3\nfault silence 2s\nfault drop 0x104\n",
 		"expect no text \"x\\\"y\"\nnote \"n\" # c\n",
 		"wait 99999h\n\"x\nset",
