@@ -6,8 +6,10 @@ import (
 	"io"
 	"math"
 
+	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/nav/render"
 	"github.com/fascia-hmi/fascia/app/nav/tiles"
+	"github.com/paulmach/orb"
 )
 
 func init() { mapCommands["render"] = mapRender }
@@ -30,10 +32,11 @@ func mapRender(args []string, stdout, stderr io.Writer) error {
 	if *center == "" || math.IsNaN(*zoom) || *out == "" {
 		return exitCode{2, "map render: --center, --zoom and --out are required\n" + usage}
 	}
-	c, err := render.ParseCenter(*center)
+	lat, lon, err := config.ParsePoint(*center)
 	if err != nil {
-		return exitCode{2, "map render: " + err.Error()}
+		return exitCode{2, "map render: --center " + err.Error()}
 	}
+	c := orb.Point{lon, lat}
 	w, h, err := render.ParseSize(*size)
 	if err != nil {
 		return exitCode{2, "map render: " + err.Error()}

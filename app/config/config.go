@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,17 +42,24 @@ type Places struct {
 	Work string `toml:"work"`
 }
 
-// ParsePoint parses "LAT,LON" in degrees.
+// ParsePoint parses "LAT,LON" in decimal degrees: a place on the map
+// (Web Mercator reaches ±85.05° of latitude).
 func ParsePoint(s string) (lat, lon float64, err error) {
-	a, b, ok := strings.Cut(s, ",")
-	if ok {
-		lat, err = strconv.ParseFloat(strings.TrimSpace(a), 64)
-		if err == nil {
-			lon, err = strconv.ParseFloat(strings.TrimSpace(b), 64)
-		}
+	la, lo, ok := strings.Cut(strings.TrimSpace(s), ",")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q: want LAT,LON in decimal degrees (e.g. 43.7384,7.4246)", s)
 	}
-	if !ok || err != nil || !(lat >= -85.06 && lat <= 85.06) || !(lon >= -180 && lon <= 180) {
-		return 0, 0, fmt.Errorf("%q is not LAT,LON in degrees (e.g. 43.7384,7.4246)", s)
+	lat, err1 := strconv.ParseFloat(strings.TrimSpace(la), 64)
+	lon, err2 := strconv.ParseFloat(strings.TrimSpace(lo), 64)
+	switch {
+	case err1 != nil || math.IsNaN(lat) || math.IsInf(lat, 0):
+		return 0, 0, fmt.Errorf("%q: latitude %q is not a number", s, la)
+	case err2 != nil || math.IsNaN(lon) || math.IsInf(lon, 0):
+		return 0, 0, fmt.Errorf("%q: longitude %q is not a number", s, lo)
+	case lat < -85.05112878 || lat > 85.05112878:
+		return 0, 0, fmt.Errorf("%q: latitude %g outside the map's ±85.05°", s, lat)
+	case lon < -180 || lon > 180:
+		return 0, 0, fmt.Errorf("%q: longitude %g outside ±180°", s, lon)
 	}
 	return lat, lon, nil
 }

@@ -35,3 +35,16 @@ func TestPlacesKeys(t *testing.T) {
 		t.Errorf("a bad work place: %v, want an error naming places.work", err)
 	}
 }
+
+// FuzzParsePoint: no input panics; accepted points are on the map.
+func FuzzParsePoint(f *testing.F) {
+	for _, s := range []string{"43.7384,7.4246", " -33.9 , 151.2 ", "91,0", "1e400,0", "NaN,1", ",", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lat, lon, err := ParsePoint(s)
+		if err == nil && (lat < -85.06 || lat > 85.06 || lon < -180 || lon > 180) {
+			t.Fatalf("%q accepted as %v,%v", s, lat, lon)
+		}
+	})
+}

@@ -26,19 +26,6 @@ func FuzzRenderTile(f *testing.F) {
 	})
 }
 
-// FuzzParseCenter: no input panics; accepted centres are on the map.
-func FuzzParseCenter(f *testing.F) {
-	for _, s := range []string{"43.7384,7.4246", " -33.9 , 151.2 ", "91,0", "1e400,0", "NaN,1", ",", ""} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		p, err := ParseCenter(s)
-		if err == nil && (p[1] < -85.06 || p[1] > 85.06 || p[0] < -180 || p[0] > 180) {
-			t.Fatalf("%q accepted as %v", s, p)
-		}
-	})
-}
-
 // FuzzParseSize: no input panics; accepted sizes are in range.
 func FuzzParseSize(f *testing.F) {
 	for _, s := range []string{"1280x720", "800X480", "0x1", "x", "99999x1", "-1x5"} {
