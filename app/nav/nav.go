@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 
 	"github.com/fascia-hmi/fascia/app/nav/render"
@@ -35,10 +34,11 @@ type Map struct {
 	// Guide is what the map is asked to show (a destination, zoom steps).
 	Guide Guidance
 
-	mu      sync.Mutex
-	base    tiles.Source
-	regions []tiles.Source // newest first
-	paths   map[string]bool
+	mu       sync.Mutex
+	base     tiles.Source
+	baseName string         // Name of the base map alone
+	regions  []tiles.Source // newest first
+	paths    map[string]bool
 }
 
 // Open opens the tile file at path (the embedded demo map when path is
@@ -77,7 +77,7 @@ func Open(path string, regions []string, cacheMB int, log *slog.Logger) *Map {
 		}
 		src = s
 	}
-	m.base, m.paths = src, map[string]bool{}
+	m.base, m.baseName, m.paths = src, m.Name, map[string]bool{}
 	for _, r := range regions {
 		s, err := tiles.Open(r)
 		if err != nil {
@@ -97,8 +97,7 @@ func (m *Map) stack() tiles.Source {
 	if len(m.regions) == 0 {
 		return m.base
 	}
-	name, _, _ := strings.Cut(m.Name, " + ")
-	m.Name = fmt.Sprintf("%s + %d region(s)", name, len(m.regions))
+	m.Name = fmt.Sprintf("%s + %d region(s)", m.baseName, len(m.regions))
 	return tiles.NewStack(append(append([]tiles.Source{}, m.regions...), m.base)...)
 }
 

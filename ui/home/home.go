@@ -205,23 +205,20 @@ func (l fitRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for i, o := range objs {
 		mins[i] = o.MinSize().Height
 	}
-	// The most rows whose minimums fit.
-	n, used := len(objs), float32(0)
-	for ; n > l.keep; n-- {
-		used = pad * float32(n-1)
+	// need is the height of the first n rows at their minimums.
+	need := func(n int) float32 {
+		h := pad * float32(n-1)
 		for _, m := range mins[:n] {
-			used += m
+			h += m
 		}
-		if used <= size.Height {
-			break
-		}
+		return h
 	}
-	if n <= l.keep {
-		used = pad * float32(n-1)
-		for _, m := range mins[:n] {
-			used += m
-		}
+	// The most rows whose minimums fit, never fewer than keep.
+	n := len(objs)
+	for n > l.keep && need(n) > size.Height {
+		n--
 	}
+	used := need(n)
 	extra := max(0, size.Height-used) / float32(n)
 	y := float32(0)
 	for i, o := range objs {
