@@ -29,15 +29,18 @@ func (s *Service) Do(in Intent) string {
 		if o.Nav == nil {
 			return unavailable("Navigation")
 		}
+		showMap := func() {
+			if o.Screens != nil {
+				o.Screens.Show("map")
+			}
+		}
 		// The map shows what was found; say where it is, and that there
 		// is no route yet.
 		shown := func(f Found, err error, what string) string {
 			if err != nil {
 				return "Sorry, " + err.Error() + "."
 			}
-			if o.Screens != nil {
-				o.Screens.Show("map")
-			}
+			showMap()
 			if f.Metres > 0 {
 				what += " is " + distanceWords(f.Metres, o.Miles) + " away"
 			}
@@ -64,12 +67,13 @@ func (s *Service) Do(in Intent) string {
 		case CancelRoute:
 			return result(o.Nav.Cancel(), "Destination cleared.")
 		case ZoomIn, ZoomOut:
-			d := map[bool]int{true: 1, false: -1}[in.Kind == ZoomIn]
-			o.Nav.Zoom(d)
-			if o.Screens != nil {
-				o.Screens.Show("map")
+			d, reply := 1, "Zooming in."
+			if in.Kind == ZoomOut {
+				d, reply = -1, "Zooming out."
 			}
-			return map[bool]string{true: "Zooming in.", false: "Zooming out."}[in.Kind == ZoomIn]
+			o.Nav.Zoom(d)
+			showMap()
+			return reply
 		}
 	case ShowMap, OpenMarket, OpenSettings, ShowVehicle, GoHome:
 		if o.Screens == nil {
