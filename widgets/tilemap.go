@@ -739,13 +739,7 @@ func (r *tileMapRenderer) update() {
 	r.halo.StrokeWidth = fyne.Max(2, th.Size(theme.SizeNamePadding)/2)
 	r.arrowColor = colorOf(th, theme.ColorNameForegroundOnPrimary)
 	r.arrowAngle = angleDiff(m.heading, m.rotation())
-	if m.hasVehicle {
-		r.halo.Show()
-		r.arrow.Show()
-	} else {
-		r.halo.Hide()
-		r.arrow.Hide()
-	}
+	showIf(m.hasVehicle, r.halo, r.arrow)
 	for _, o := range []*canvas.Rectangle{r.scaleLine, r.scaleLeft, r.scaleRight} {
 		o.FillColor = fg
 	}
@@ -764,20 +758,9 @@ func (r *tileMapRenderer) update() {
 	r.pinBg.FillColor = r.attrBg.FillColor
 	r.pinBg.CornerRadius = th.Size(theme.SizeNameInputRadius) / 2
 	r.pinText.Color = fg
-	for _, o := range []fyne.CanvasObject{r.pin, r.pinDot, r.pinBg, r.pinText} {
-		if m.hasPin && m.pinLabel != "" || m.hasPin && o != r.pinBg && o != r.pinText {
-			o.Show()
-		} else {
-			o.Hide()
-		}
-	}
-	if m.hint == "" {
-		r.hintBg.Hide()
-		r.hint.Hide()
-	} else {
-		r.hintBg.Show()
-		r.hint.Show()
-	}
+	showIf(m.hasPin, r.pin, r.pinDot)
+	showIf(m.hasPin && m.pinLabel != "", r.pinBg, r.pinText)
+	showIf(m.hint != "", r.hintBg, r.hint)
 	r.recentre.SetSelected(m.follow)
 	icon := iconNorthUp
 	if m.headingUp {
@@ -786,6 +769,17 @@ func (r *tileMapRenderer) update() {
 	if r.orient.Icon != icon {
 		r.orient.Icon = icon
 		r.orient.Refresh()
+	}
+}
+
+// showIf shows objs when on, else hides them.
+func showIf(on bool, objs ...fyne.CanvasObject) {
+	for _, o := range objs {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
 	}
 }
 
