@@ -1,10 +1,12 @@
 package nav
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -96,26 +98,44 @@ func (m *Map) search(ctx context.Context, lat, lon, radius float64, match func(l
 	bound := geo.NewBoundAroundPoint(here, radius)
 	tl := maptile.At(bound.LeftTop(), searchZoom)
 	br := maptile.At(bound.RightBottom(), searchZoom)
-	best := Place{Distance: math.Inf(1)}
+	// Nearest tiles first: once a tile's nearest edge is farther than the
+	// best match so far, no later tile can hold a nearer one (a 20 km
+	// radius is ~500 tiles; the answer is usually in the first few).
+	type near struct {
+		t maptile.Tile
+		d float64 // metres from here to the tile's nearest point
+	}
+	var ts []near
 	for y := tl.Y; y <= br.Y; y++ {
 		for x := tl.X; x <= br.X; x++ {
-			if err := ctx.Err(); err != nil {
-				return Place{}, err
-			}
-			data, err := src.Tile(ctx, searchZoom, int(x), int(y))
-			if errors.Is(err, tiles.ErrNoTile) {
-				continue
-			}
-			if err != nil {
-				return Place{}, err
-			}
-			ls, err := vtile.Decode(data)
-			if len(ls) == 0 && err != nil {
-				continue // a broken tile: the renderer logs it
-			}
-			ls.ProjectToWGS84(maptile.New(x, y, searchZoom))
-			nearestIn(ls, here, match, &best)
+			t := maptile.New(x, y, searchZoom)
+			b := t.Bound()
+			p := orb.Point{max(b.Min[0], min(lon, b.Max[0])), max(b.Min[1], min(lat, b.Max[1]))}
+			ts = append(ts, near{t, geo.Distance(here, p)})
 		}
+	}
+	slices.SortFunc(ts, func(a, b near) int { return cmp.Compare(a.d, b.d) })
+	best := Place{Distance: math.Inf(1)}
+	for _, n := range ts {
+		if n.d > best.Distance || n.d > radius {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return Place{}, err
+		}
+		data, err := src.Tile(ctx, searchZoom, int(n.t.X), int(n.t.Y))
+		if errors.Is(err, tiles.ErrNoTile) {
+			continue
+		}
+		if err != nil {
+			return Place{}, err
+		}
+		ls, err := vtile.Decode(data)
+		if len(ls) == 0 && err != nil {
+			continue // a broken tile: the renderer logs it
+		}
+		ls.ProjectToWGS84(n.t)
+		nearestIn(ls, here, match, &best)
 	}
 	if best.Distance > radius {
 		return Place{}, ErrNotFound
