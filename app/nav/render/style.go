@@ -111,10 +111,10 @@ func alpha(c color.RGBA, a float64) color.RGBA {
 }
 
 // The background is a neutral ground tone, deliberately not blue: a tile
-// set built without coastline shapefiles (Debian's tilemaker) has no sea
-// polygons, and painting the whole background as water would flood land
-// where the data simply has nothing. Missing sea therefore reads as plain
-// ground, which is honest.
+// set built without coastline data has no sea polygons, and painting the
+// whole background as water would flood land where the data simply has
+// nothing. Missing sea therefore reads as plain ground, which is honest.
+// (The demo map's sea comes from its own OSM coastline: scripts/make-map.)
 var dayPalette = func() *palette {
 	p := &palette{
 		bg: rgb(0xf1eee8), noData: rgb(0xe6e3de),
