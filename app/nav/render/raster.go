@@ -199,13 +199,12 @@ func (s *scanner) trace(x0, y0, x1, y1, dir float32) {
 			}
 			acc[base+ib] += cm
 		}
-		c0, c1 := ia>>chunkShift, ib>>chunkShift
-		if c0>>6 == c1>>6 {
-			marks[y*words+c0>>6] |= (2<<(c1-c0) - 1) << (c0 & 63)
-		} else {
-			for c := c0; c <= c1; c++ {
-				marks[y*words+c>>6] |= 1 << (c & 63)
-			}
+		mb := y * words
+		c0, c1 := uint(ia>>chunkShift), uint(ib>>chunkShift)
+		marks[mb+int(c0>>6)] |= 1 << (c0 & 63)
+		marks[mb+int(c1>>6)] |= 1 << (c1 & 63)
+		for c := c0 + 1; c < c1; c++ {
+			marks[mb+int(c>>6)] |= 1 << (c & 63)
 		}
 		x = xn
 	}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb/encoding/mvt"
@@ -216,8 +217,10 @@ type field struct {
 }
 
 // fields splits a message into its fields.
-func fields(b []byte) ([]field, error) {
-	var fs []field
+func fields(b []byte) ([]field, error) { return appendFields(nil, b) }
+
+// appendFields appends the fields of message b to fs.
+func appendFields(fs []field, b []byte) ([]field, error) {
 	for off := 0; off < len(b); {
 		num, typ, n := protowire.ConsumeTag(b[off:])
 		if n < 0 {
@@ -262,8 +265,21 @@ const (
 	fGeometry = 4
 )
 
+// layerScratch holds checkLayer's slices between calls: a tile's layers
+// have thousands of fields, and allocating them each time doubled the
+// garbage our checks add to orb's.
+type layerScratch struct {
+	fs                     []field
+	keys, values, features [][]byte
+}
+
+var layerScratches = sync.Pool{New: func() any { return new(layerScratch) }}
+
 func checkLayer(b []byte, idx int, e *Error) (cleanLayer, bool) {
-	fs, err := fields(b)
+	sc := layerScratches.Get().(*layerScratch)
+	defer layerScratches.Put(sc)
+	fs, err := appendFields(sc.fs[:0], b)
+	sc.fs = fs
 	if err != nil {
 		e.add("layer %d: %v", idx, err)
 		return cleanLayer{}, false
@@ -273,9 +289,11 @@ func checkLayer(b []byte, idx int, e *Error) (cleanLayer, bool) {
 		hasName, hasVer bool
 		version         uint64
 		extent          uint64 = 4096
-		keys, values    [][]byte
-		features        [][]byte
+		keys                   = sc.keys[:0]
+		values                 = sc.values[:0]
+		features               = sc.features[:0]
 	)
+	defer func() { sc.keys, sc.values, sc.features = keys, values, features }()
 	bad := func(format string, args ...any) (cleanLayer, bool) {
 		label := fmt.Sprintf("layer %d", idx)
 		if hasName {
@@ -545,7 +563,10 @@ func checkFeatureFields(b []byte, nkeys, nvals int, version uint64) (keep bool, 
 	}
 	ntags := 0
 	for off := 0; off < len(tags); ntags++ {
-		v, n := protowire.ConsumeVarint(tags[off:])
+		v, n := uint64(tags[off]), 1 // most indexes are one byte
+		if v >= 0x80 {
+			v, n = protowire.ConsumeVarint(tags[off:])
+		}
 		if n < 0 {
 			return false, fmt.Sprintf("tags: malformed varint at byte %d", off), nil
 		}
@@ -688,13 +709,18 @@ func checkGeometry(g []byte, gtype, version uint64) (repeats int, err error) {
 		if id == cmdClosePath {
 			continue
 		}
+		// The parameters (count ≤ what is left, checked above) are only
+		// skipped: byte by byte, without decoding them.
 		for k := uint64(0); k < count; k++ {
-			dx, ok1 := next()
-			dy, ok2 := next()
-			if !ok1 || !ok2 {
+			var zx, zy, ok bool
+			if off, zx, ok = skipUint32(g, off); !ok {
 				return 0, fmt.Errorf("bad parameter varint at byte %d", off)
 			}
-			if id == cmdLineTo && gtype == geomLine && dx == 0 && dy == 0 {
+			if off, zy, ok = skipUint32(g, off); !ok {
+				return 0, fmt.Errorf("bad parameter varint at byte %d", off)
+			}
+			used += 2
+			if zx && zy && id == cmdLineTo && gtype == geomLine {
 				repeats++
 			}
 		}
@@ -706,6 +732,24 @@ func checkGeometry(g []byte, gtype, version uint64) (repeats int, err error) {
 		return 0, errors.New("polygon ring not closed")
 	}
 	return repeats, nil
+}
+
+// skipUint32 skips the varint at g[off:], which must fit in 32 bits. It
+// returns the offset after it, whether its value is zero, and false (with
+// the varint's offset) if it is truncated or too large.
+func skipUint32(g []byte, off int) (next int, zero, ok bool) {
+	var bits byte
+	for i := off; i < len(g) && i-off < 5; i++ {
+		c := g[i]
+		bits |= c & 0x7f
+		if c < 0x80 {
+			if i-off == 4 && c > 0x0f {
+				return off, false, false // above 1<<32-1
+			}
+			return i + 1, bits == 0, true
+		}
+	}
+	return off, false, false
 }
 
 // dropRepeatedPoints removes LineTo steps of zero length from a checked
