@@ -17,12 +17,20 @@ import (
 )
 
 // TileID names one raster tile of a Web-Mercator (XYZ) pyramid at a pixel
-// size, in the day or night style.
+// size, in the day or night style, with its labels facing one way.
 type TileID struct {
 	Z, X, Y int
 	Size    int // side in pixels
 	Night   bool
+	// Turn is the bearing at the top of the map the tile is drawn for, in
+	// eighths of a turn clockwise (0–7; 0 is north up): its labels read
+	// upright when the map is turned that way. A heading-up map asks for
+	// the eighth nearest its bearing.
+	Turn int
 }
+
+// TurnSteps is the number of Turn values.
+const TurnSteps = 8
 
 // TileProvider gives a TileMap its raster tiles. Tile must not block: it
 // returns a ready image, or (nil, false) after scheduling the tile, and the
@@ -96,6 +104,8 @@ type TileMap struct {
 	hasPin   bool
 	px, py   float64
 	pinLabel string
+
+	turn int // the TileID.Turn the map asks for
 
 	drawn   drawnState
 	pending atomic.Bool
@@ -433,6 +443,7 @@ func (m *TileMap) TileReady() {
 // update refreshes when the change moves something by at least half a
 // pixel or turns it by a visible angle.
 func (m *TileMap) update() {
+	m.updateTurn()
 	d := m.drawn
 	rot := m.rotation()
 	px := float64(m.tileSize()) * math.Exp2(m.zoom) // dp per world unit
@@ -453,6 +464,22 @@ func (m *TileMap) forceRefresh() {
 		follow: m.follow, headingUp: m.headingUp, valid: true}
 	m.redraws.Add(1)
 	m.Refresh()
+}
+
+// turnSlack is how far (degrees) past the half-way point between two
+// eighths of a turn the bearing must go before the map asks for tiles
+// drawn for the other: a car weaving around a boundary does not make the
+// tiles be drawn again and again. Labels are at most 22.5° + turnSlack
+// off upright.
+const turnSlack = 10
+
+// updateTurn picks the tiles' Turn for the map's rotation.
+func (m *TileMap) updateTurn() {
+	rot := m.rotation()
+	if math.Abs(angleDiff(rot, float64(m.turn)*360/TurnSteps)) <= 180/TurnSteps+turnSlack {
+		return
+	}
+	m.turn = int(math.Round(rot/(360/TurnSteps))) % TurnSteps
 }
 
 func angleDiff(a, b float64) float64 {
@@ -855,6 +882,7 @@ type view struct {
 	cx, cy     float64 // centre, normalized
 	zoom       float64
 	rot        float64 // degrees
+	turn       int     // TileID.Turn of the tiles
 	night      bool
 	background color.Color
 }
@@ -864,7 +892,7 @@ func (m *TileMap) view(w, h int, scale float32) view {
 	if t < 16 {
 		t = 16
 	}
-	return view{w: w, h: h, tilePx: t, cx: m.cx, cy: m.cy, zoom: m.zoom, rot: m.rotation(), night: m.night}
+	return view{w: w, h: h, tilePx: t, cx: m.cx, cy: m.cy, zoom: m.zoom, rot: m.rotation(), turn: m.turn, night: m.night}
 }
 
 // composer turns cached tiles into one frame, reusing its buffer.
@@ -876,6 +904,12 @@ type composer struct {
 	// tile of the frame sees the same answer even if a worker finishes one
 	// meanwhile.
 	asked []askedTile
+	// shown is the Turn of the last frame drawn wholly from its own
+	// tiles: while the tiles of a new Turn are drawn, a tile not ready yet
+	// shows the one of this Turn (labels a little off upright) rather than
+	// a scaled ancestor.
+	shown int
+	whole bool // this frame so far drawn from tiles of its own Turn
 }
 
 type askedTile struct {
@@ -922,18 +956,26 @@ func (c *composer) rgba(img image.Image) *image.RGBA {
 	return r
 }
 
-// source finds the best ready image for tile (z, x, y): the tile, or the
-// nearest ready ancestor up to maxFallback levels, scaled.
-func (c *composer) source(p TileProvider, z, x, y, tilePx int, night bool) tileSource {
+// source finds the best ready image for tile (z, x, y): the tile, the
+// tile drawn for the Turn shown before, or the nearest ready ancestor up
+// to maxFallback levels, scaled.
+func (c *composer) source(p TileProvider, z, x, y, tilePx int, night bool, turn int) tileSource {
 	if p == nil {
 		return tileSource{}
 	}
 	for k := 0; k <= maxFallback && k <= z; k++ {
-		id := TileID{Z: z - k, X: x >> k, Y: y >> k, Size: tilePx, Night: night}
+		id := TileID{Z: z - k, X: x >> k, Y: y >> k, Size: tilePx, Night: night, Turn: turn}
 		var img image.Image
 		var ok bool
 		if k == 0 {
 			img, ok = p.Tile(id)
+			if !ok || img == nil {
+				c.whole = false
+				if c.shown != turn {
+					id.Turn = c.shown
+					img, ok = c.tile(p, id)
+				}
+			}
 		} else {
 			img, ok = c.tile(p, id)
 		}
@@ -1012,6 +1054,7 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 	c.sources = c.sources[:0]
 	clear(c.asked)
 	c.asked = c.asked[:0]
+	c.whole = true
 	for ty := ty0; ty <= ty1; ty++ {
 		for tx := tx0; tx <= tx1; tx++ {
 			if ty < 0 || ty >= n {
@@ -1019,7 +1062,7 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 				continue
 			}
 			wx := ((tx % n) + n) % n
-			c.sources = append(c.sources, c.source(p, zi, int(wx), int(ty), int(T), v.night))
+			c.sources = append(c.sources, c.source(p, zi, int(wx), int(ty), int(T), v.night, v.turn))
 		}
 	}
 	srcAt := func(tx, ty int64) *tileSource {
@@ -1115,6 +1158,9 @@ func (c *composer) compose(p TileProvider, v view) *image.RGBA {
 	}
 	for y := 0; y < v.h; y++ {
 		span(y, 0, v.w, ou+int64(y)*dudy, ov+int64(y)*dvdy)
+	}
+	if c.whole {
+		c.shown = v.turn
 	}
 	return dst
 }

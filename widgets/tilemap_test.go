@@ -551,3 +551,70 @@ func TestPin(t *testing.T) {
 		t.Error("ClearPin left the pin")
 	}
 }
+
+// turnTiles answers with uniform tiles whose red channel is their Turn,
+// only for the turns in ready.
+type turnTiles struct {
+	ready map[int]bool
+	asked map[int]int
+}
+
+func (p *turnTiles) Tile(id TileID) (image.Image, bool) {
+	p.asked[id.Turn]++
+	if !p.ready[id.Turn] {
+		return nil, false
+	}
+	img := image.NewRGBA(image.Rect(0, 0, id.Size, id.Size))
+	fill(img, color.RGBA{uint8(10 * id.Turn), 100, 100, 255})
+	return img, true
+}
+
+// TestHeadingUpTurn: a heading-up map asks for tiles drawn for the eighth
+// of a turn nearest its bearing (their labels read upright), with some
+// slack so that a heading near a boundary does not flip it; while a new
+// turn's tiles are drawn it shows those of the turn before, not blank or
+// scaled parents; north up asks for turn 0.
+func TestHeadingUpTurn(t *testing.T) {
+	p := &turnTiles{ready: map[int]bool{0: true}, asked: map[int]int{}}
+	m, _ := newTestMap(t, p, fyne.NewSize(300, 200))
+	r := test.WidgetRenderer(m).(*tileMapRenderer)
+	frame := func() color.RGBA {
+		v := m.view(300, 200, 1)
+		v.background = color.Black
+		return r.comp.compose(p, v).RGBAAt(150, 100)
+	}
+	m.SetVehicle(testLat, testLon, 200)
+	if m.turn != 0 {
+		t.Fatalf("north up: turn %d", m.turn)
+	}
+	frame()
+	m.SetHeadingUp(true)
+	if m.turn != 4 {
+		t.Fatalf("heading 200° up: turn %d, want 4 (180°)", m.turn)
+	}
+	clear(p.asked)
+	if c := frame(); c.R != 0 || c.G != 100 {
+		t.Errorf("turn-4 tiles not ready: pixel %v, want the turn-0 tile shown before", c)
+	}
+	if p.asked[4] == 0 {
+		t.Error("the turn-4 tiles were not asked for")
+	}
+	p.ready[4] = true
+	if c := frame(); c.R != 40 {
+		t.Errorf("turn-4 tiles ready: pixel %v, want red 40", c)
+	}
+	for _, step := range []struct {
+		heading float64
+		turn    int
+	}{{210, 4}, {215, 5}, {200, 5}, {190, 4}, {340, 0}, {5, 0}, {25, 0}, {35, 1}} {
+		m.SetVehicle(testLat, testLon, step.heading)
+		if m.turn != step.turn {
+			t.Errorf("heading %v: turn %d, want %d", step.heading, m.turn, step.turn)
+		}
+	}
+	m.SetVehicle(testLat, testLon, 200)
+	m.SetHeadingUp(false)
+	if m.turn != 0 {
+		t.Errorf("north up again: turn %d", m.turn)
+	}
+}

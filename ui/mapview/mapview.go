@@ -182,7 +182,7 @@ func (p Provider) Tile(id widgets.TileID) (image.Image, bool) {
 	if p.R == nil {
 		return nil, false
 	}
-	return p.R.Tile(render.Key{Z: id.Z, X: id.X, Y: id.Y, Size: id.Size, Night: id.Night})
+	return p.R.Tile(render.Key{Z: id.Z, X: id.X, Y: id.Y, Size: id.Size, Night: id.Night, Turn: id.Turn})
 }
 
 // The renderer calls one function when a tile is ready; hubs fan it out to

@@ -15,6 +15,7 @@ import (
 	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/nav"
+	"github.com/fascia-hmi/fascia/app/nav/render"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/ui"
@@ -113,6 +114,54 @@ func TestGoldenMap(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestGoldenHeadingUp: the Map screen heading-up with the car driving
+// south-south-west: the map is turned, its labels and icons still read
+// upright (tiles drawn for a turn of 180°).
+func TestGoldenHeadingUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("renders real tiles")
+	}
+	c := cockpit(t)
+	c.Store.Set(vss.CurrentLocationHeading, vehicle.Value{Num: 200}, t0)
+	sh, cv := shell(t, c, "map", "day", fyne.NewSize(800, 480))
+	tm := findTileMap(cv.Content())
+	if tm == nil {
+		t.Fatal("no map on the Map screen")
+	}
+	tm.SetHeadingUp(true)
+	sh.Loop().Step()
+	test.AssertImageMatches(t, "map_headingup_day_800x480.png", settled(t, c, cv))
+}
+
+// findTileMap finds the map in a tree of containers and widgets.
+func findTileMap(o fyne.CanvasObject) *widgets.TileMap {
+	switch o := o.(type) {
+	case *widgets.TileMap:
+		return o
+	case *fyne.Container:
+		for _, x := range o.Objects {
+			if m := findTileMap(x); m != nil {
+				return m
+			}
+		}
+	case fyne.Widget:
+		for _, x := range test.WidgetRenderer(o).Objects() {
+			if m := findTileMap(x); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
+// TestTurnSteps: the widget and the renderer count label orientations in
+// the same eighths of a turn (Provider passes TileID.Turn through).
+func TestTurnSteps(t *testing.T) {
+	if render.TurnSteps != widgets.TurnSteps {
+		t.Fatalf("render.TurnSteps %d, widgets.TurnSteps %d", render.TurnSteps, widgets.TurnSteps)
 	}
 }
 

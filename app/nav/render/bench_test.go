@@ -44,7 +44,7 @@ func BenchmarkTileDecodeRaster(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
+	k := Key{busiest.z, busiest.x, busiest.y, 512, false, 0}
 	b.ReportAllocs()
 	defer cpuPerOp(b)()
 	for b.Loop() {
@@ -62,7 +62,7 @@ func BenchmarkTileRasterOnly(b *testing.B) {
 	data, _ := src.Tile(context.Background(), busiest.z, busiest.x, busiest.y)
 	ls, _ := vtile.Decode(data)
 	p := prepare(ls)
-	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
+	k := Key{busiest.z, busiest.x, busiest.y, 512, false, 0}
 	defer cpuPerOp(b)()
 	for b.Loop() {
 		rasterTile(p, busiest, k)
@@ -78,7 +78,7 @@ func BenchmarkTileRasterNaive(b *testing.B) {
 	data, _ := src.Tile(context.Background(), busiest.z, busiest.x, busiest.y)
 	ls, _ := vtile.Decode(data)
 	p := prepare(ls)
-	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
+	k := Key{busiest.z, busiest.x, busiest.y, 512, false, 0}
 	fillHook = fillNaive
 	defer func() { fillHook = nil }()
 	defer cpuPerOp(b)()
@@ -239,7 +239,7 @@ func BenchmarkCacheBound(b *testing.B) {
 		for i := 0; i < 2000; i++ {
 			z := 10 + rng.IntN(9)
 			s := float64(int(1) << z)
-			r.Tile(Key{z, int(mx*s) + rng.IntN(7) - 3, int(my*s) + rng.IntN(7) - 3, []int{256, 512}[rng.IntN(2)], rng.IntN(2) == 0})
+			r.Tile(Key{z, int(mx*s) + rng.IntN(7) - 3, int(my*s) + rng.IntN(7) - 3, []int{256, 512}[rng.IntN(2)], rng.IntN(2) == 0, 0})
 		}
 		for r.Stats().Pending > 0 {
 			time.Sleep(time.Millisecond)

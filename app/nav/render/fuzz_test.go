@@ -21,8 +21,8 @@ func FuzzRenderTile(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ls, _ := vtile.Decode(data)
 		p := prepare(ls)
-		rasterTile(p, tileID{14, 0, 0}, Key{14, 0, 0, 64, false})
-		rasterTile(p, tileID{14, 0, 0}, Key{17, 3, 5, 48, true})
+		rasterTile(p, tileID{14, 0, 0}, Key{14, 0, 0, 64, false, 0})
+		rasterTile(p, tileID{14, 0, 0}, Key{17, 3, 5, 48, true, 0})
 	})
 }
 

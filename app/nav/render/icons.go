@@ -25,6 +25,7 @@ func drawIcons(dst *image.RGBA, o paintOpts, icons []iconAt, w *workspace) {
 		return
 	}
 	pb := w.pb
+	ax := axesOf(o.up) // the symbols stand upright as the text does
 	pb.reset()
 	for _, ic := range icons {
 		pb.disc(ic.c, ic.r+1.2*o.scale)
@@ -37,7 +38,7 @@ func drawIcons(dst *image.RGBA, o paintOpts, icons []iconAt, w *workspace) {
 				continue
 			}
 			if kind == iconParking {
-				roundSquare(pb, ic.c, ic.r*0.92, ic.r*0.3)
+				roundSquare(pb, ic.c, ic.r*0.92, ic.r*0.3, ax)
 			} else {
 				pb.disc(ic.c, ic.r)
 			}
@@ -49,7 +50,7 @@ func drawIcons(dst *image.RGBA, o paintOpts, icons []iconAt, w *workspace) {
 	var tmp []pt
 	for _, ic := range icons {
 		u := ic.r / 7 // design grid: the icon is 14 units across
-		at := func(x, y float32) pt { return pt{ic.c.X + x*u, ic.c.Y + y*u} }
+		at := func(x, y float32) pt { return ax.at(ic.c, x*u, y*u) }
 		switch ic.kind {
 		case iconFuel:
 			// pump body, hose arm and nozzle
@@ -62,24 +63,25 @@ func drawIcons(dst *image.RGBA, o paintOpts, icons []iconAt, w *workspace) {
 			size := 11 * u
 			g := faces.bold.glyph('P')
 			adv := g.adv * size / glyphPPEM
-			tmp = placedGlyph{g, pt{ic.c.X - adv/2, ic.c.Y + 0.37*size}, 0, size}.emit(pb, tmp)
+			tmp = placedGlyph{g, ax.at(ic.c, -adv/2, 0.37*size), o.up, size}.emit(pb, tmp)
 		}
 	}
 	pb.fill(dst, o.clip, o.pal.iconFg)
 }
 
-// roundSquare adds a square of half-side h with corner radius cr.
-func roundSquare(pb *pathBuf, c pt, h, cr float32) {
+// roundSquare adds a square of half-side h with corner radius cr, its
+// sides along ax.
+func roundSquare(pb *pathBuf, c pt, h, cr float32, ax axes) {
 	var ps []pt
 	corner := func(cx, cy float32, a0 float64) {
 		for i := 0; i <= 4; i++ {
 			a := a0 + float64(i)*(3.14159265/2)/4
-			ps = append(ps, pt{cx + cr*float32(cos(a)), cy + cr*float32(sin(a))})
+			ps = append(ps, ax.at(c, cx+cr*float32(cos(a)), cy+cr*float32(sin(a))))
 		}
 	}
-	corner(c.X+h-cr, c.Y+h-cr, 0)
-	corner(c.X-h+cr, c.Y+h-cr, 3.14159265/2)
-	corner(c.X-h+cr, c.Y-h+cr, 3.14159265)
-	corner(c.X+h-cr, c.Y-h+cr, 3*3.14159265/2)
+	corner(h-cr, h-cr, 0)
+	corner(-h+cr, h-cr, 3.14159265/2)
+	corner(-h+cr, -h+cr, 3.14159265)
+	corner(h-cr, -h+cr, 3*3.14159265/2)
 	pb.ringNeg(ps)
 }

@@ -30,6 +30,11 @@ type paintOpts struct {
 	pal    *palette
 	clip   image.Rectangle
 	labels labelMode
+	// up is the angle (radians, clockwise from the canvas's x axis) of
+	// the direction text runs in: 0 on a canvas shown as drawn; a tile
+	// shown turned by a bearing θ draws its labels along θ so that they
+	// read upright on screen.
+	up float64
 }
 
 // workspace holds the reusable buffers of one painter goroutine.
@@ -371,6 +376,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 		}
 		return b
 	}
+	ax := axesOf(o.up)
 	haloW := 1.6 * sc
 	ok := func(b rect) bool { return insideRect(b, bound) && !w.coll.hits(b) }
 	roadSeen := map[string][]pt{}
@@ -384,7 +390,7 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			if near(roadSeen[lb.text], ln, 160*sc) {
 				continue
 			}
-			glyphs, boxes := alongPath(ln, lb.text, lb.size*sc, faces.medium)
+			glyphs, boxes := alongPath(ln, lb.text, lb.size*sc, faces.medium, o.up)
 			if glyphs == nil {
 				continue
 			}
@@ -428,18 +434,16 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 			}
 			size := lb.size * sc
 			tw := fc.measure(lb.text, size)
-			x0 := cd.at.X - tw/2
-			base := cd.at.Y + 0.35*size
-			b := rect{x0 - 2*sc, cd.at.Y - 0.6*size, x0 + tw + 2*sc, cd.at.Y + 0.55*size}
+			b := ax.box(cd.at, -tw/2-2*sc, -0.6*size, tw/2+2*sc, 0.55*size)
 			if tw == 0 || !ok(b) {
 				continue
 			}
 			w.coll.insert(b)
 			fb := textBuf(col)
-			x := x0
+			x := -tw / 2
 			for _, r := range lb.text {
 				g := fc.glyph(r)
-				tmp = placedGlyph{g, pt{x, base}, 0, size}.emit(fb, tmp)
+				tmp = placedGlyph{g, ax.at(cd.at, x, 0.35*size), o.up, size}.emit(fb, tmp)
 				x += g.adv * size / glyphPPEM
 			}
 		}
@@ -464,6 +468,33 @@ func placeLabels(dst *image.RGBA, ls []layer, o paintOpts, w *workspace) {
 	}
 }
 
+// axes are the directions text runs (x) and its downward (y) in canvas
+// pixels: the canvas's own axes when up is 0.
+type axes struct{ x, y pt }
+
+func axesOf(up float64) axes {
+	if up == 0 {
+		return axes{pt{1, 0}, pt{0, 1}}
+	}
+	s, c := math.Sincos(up)
+	return axes{pt{float32(c), float32(s)}, pt{float32(-s), float32(c)}}
+}
+
+// at is the point dx along and dy below o in text space.
+func (a axes) at(o pt, dx, dy float32) pt {
+	return pt{o.X + a.x.X*dx + a.y.X*dy, o.Y + a.x.Y*dx + a.y.Y*dy}
+}
+
+// box is the canvas bounding box of the text-space rectangle (x0, y0)–
+// (x1, y1) around o.
+func (a axes) box(o pt, x0, y0, x1, y1 float32) rect {
+	b := rect{math.MaxFloat32, math.MaxFloat32, -math.MaxFloat32, -math.MaxFloat32}
+	for _, q := range [4]pt{a.at(o, x0, y0), a.at(o, x1, y0), a.at(o, x0, y1), a.at(o, x1, y1)} {
+		b = rect{min(b.X0, q.X), min(b.Y0, q.Y), max(b.X1, q.X), max(b.Y1, q.Y)}
+	}
+	return b
+}
+
 func insideRect(b, r rect) bool { return b.X0 >= r.X0 && b.Y0 >= r.Y0 && b.X1 <= r.X1 && b.Y1 <= r.Y1 }
 
 // near reports whether any point of ln lies within d of a point in seen.
@@ -483,7 +514,7 @@ func near(seen []pt, ln []pt, d float32) bool {
 // middle, each glyph rotated to the local direction and kept upright. It
 // returns nil if the line is too short or bends too sharply under the
 // text. The boxes are the glyphs' axis-aligned bounds for collisions.
-func alongPath(ln []pt, text string, size float32, fc *face) ([]placedGlyph, []rect) {
+func alongPath(ln []pt, text string, size float32, fc *face, up float64) ([]placedGlyph, []rect) {
 	if len(ln) < 2 || text == "" {
 		return nil, nil
 	}
@@ -496,8 +527,9 @@ func alongPath(ln []pt, text string, size float32, fc *face) ([]placedGlyph, []r
 	if tw == 0 || total < tw+size {
 		return nil, nil
 	}
-	// upright: read left to right
-	if ln[len(ln)-1].X < ln[0].X {
+	// upright: read left to right, "right" being the direction up names
+	ax := axesOf(up)
+	if d := (pt{ln[len(ln)-1].X - ln[0].X, ln[len(ln)-1].Y - ln[0].Y}); d.X*ax.x.X+d.Y*ax.x.Y < 0 {
 		rev := make([]pt, len(ln))
 		for i := range ln {
 			rev[i] = ln[len(ln)-1-i]
@@ -535,7 +567,7 @@ func alongPath(ln []pt, text string, size float32, fc *face) ([]placedGlyph, []r
 					break
 				}
 			}
-			if math.Abs(a) > math.Pi/2+0.3 {
+			if math.Abs(math.Remainder(a-up, 2*math.Pi)) > math.Pi/2+0.3 {
 				good = false // would read upside down
 				break
 			}

@@ -127,10 +127,10 @@ func TestGoldenViews(t *testing.T) {
 func TestGoldenTile(t *testing.T) {
 	r := New(openMonaco(t), Options{Log: quietLog()})
 	defer r.Close()
-	img := r.RenderTile(context.Background(), Key{busiest.z, busiest.x, busiest.y, 512, false})
+	img := r.RenderTile(context.Background(), Key{busiest.z, busiest.x, busiest.y, 512, false, 0})
 	matchGolden(t, "tile-14-8529-5974-512.png", img)
 	// the same place overzoomed to 17, from the z14 geometry
-	img = r.RenderTile(context.Background(), Key{17, 8529*8 + 3, 5974*8 + 4, 512, true})
+	img = r.RenderTile(context.Background(), Key{17, 8529*8 + 3, 5974*8 + 4, 512, true, 0})
 	matchGolden(t, "tile-17-68235-47796-512-night.png", img)
 }
 
@@ -146,7 +146,7 @@ func TestLabelsInsideTile(t *testing.T) {
 	}
 	ls, _ := vtile.Decode(data)
 	p := prepare(ls)
-	k := Key{busiest.z, busiest.x, busiest.y, 512, false}
+	k := Key{busiest.z, busiest.x, busiest.y, 512, false, 0}
 	with := rasterTile(p, busiest, k)
 	p2 := *p
 	p2.labels = nil
@@ -191,7 +191,7 @@ func TestFixtures(t *testing.T) {
 			}()
 			ls, _ := vtile.Decode(data)
 			p := prepare(ls)
-			for _, k := range []Key{{14, 0, 0, 256, false}, {16, 1, 2, 128, true}} {
+			for _, k := range []Key{{14, 0, 0, 256, false, 0}, {16, 1, 2, 128, true, 0}} {
 				img := rasterTile(p, tileID{14, 0, 0}, k)
 				if img == nil || img.Rect.Dx() != k.Size {
 					t.Errorf("%s: no image", f)
@@ -231,7 +231,7 @@ func TestTileNeverBlocks(t *testing.T) {
 	r := New(g, Options{Workers: 2, Log: quietLog()})
 	ready := make(chan Key, 64)
 	r.SetOnReady(func(k Key) { ready <- k })
-	keys := []Key{{14, 8529, 5974, 256, false}, {14, 8530, 5974, 256, false}, {14, 8529, 5975, 256, false}, {15, 17058, 11948, 256, true}}
+	keys := []Key{{14, 8529, 5974, 256, false, 0}, {14, 8530, 5974, 256, false, 0}, {14, 8529, 5975, 256, false, 0}, {15, 17058, 11948, 256, true, 0}}
 	answered := make(chan bool)
 	go func() {
 		for i := 0; i < 1000; i++ {
@@ -308,7 +308,7 @@ func TestPanStorm(t *testing.T) {
 		x := int(mx*s) + rng.IntN(5) - 2
 		y := int(my*s) + rng.IntN(5) - 2
 		size := []int{256, 384, 512}[rng.IntN(3)]
-		r.Tile(Key{z, x, y, size, rng.IntN(2) == 0})
+		r.Tile(Key{z, x, y, size, rng.IntN(2) == 0, 0})
 		if i%50 == 0 {
 			if s := r.Stats(); s.Bytes > s.Limit {
 				t.Fatalf("cache %d bytes over the %d bound", s.Bytes, s.Limit)
@@ -336,7 +336,7 @@ func TestPanStorm(t *testing.T) {
 func TestMissingData(t *testing.T) {
 	r := New(openMonaco(t), Options{Log: quietLog()})
 	defer r.Close()
-	blank := r.RenderTile(context.Background(), Key{14, 100, 100, 256, false})
+	blank := r.RenderTile(context.Background(), Key{14, 100, 100, 256, false, 0})
 	hatch := 0
 	for y := 0; y < 256; y++ {
 		for x := 0; x < 256; x++ {
@@ -364,7 +364,7 @@ func TestMissingData(t *testing.T) {
 	if !ok || id.z >= 14 {
 		t.Errorf("absent tile resolved to %v, %v; want an ancestor", id, ok)
 	}
-	for _, k := range []Key{{19, 0, 0, 256, false}, {3, 8, 0, 256, false}, {3, 0, -1, 256, false}, {3, 0, 0, 0, false}, {3, 0, 0, 5000, false}} {
+	for _, k := range []Key{{19, 0, 0, 256, false, 0}, {3, 8, 0, 256, false, 0}, {3, 0, -1, 256, false, 0}, {3, 0, 0, 0, false, 0}, {3, 0, 0, 5000, false, 0}, {3, 0, 0, 256, false, -1}, {3, 0, 0, 256, false, TurnSteps}} {
 		if img, ok := r.Tile(k); ok || img != nil {
 			t.Errorf("%v: got a tile", k)
 		}
@@ -380,7 +380,7 @@ func TestOverzoom(t *testing.T) {
 	r := New(openMonaco(t), Options{Log: quietLog()})
 	defer r.Close()
 	mx, my := mercator(orb.Point{7.4246, 43.7384})
-	k := Key{18, int(mx * (1 << 18)), int(my * (1 << 18)), 256, false}
+	k := Key{18, int(mx * (1 << 18)), int(my * (1 << 18)), 256, false, 0}
 	img := r.RenderTile(context.Background(), k)
 	roads := 0
 	for y := 0; y < 256; y++ {
@@ -485,7 +485,7 @@ func TestCorruptTiles(t *testing.T) {
 	defer r.Close()
 	for i := 0; i < 3; i++ {
 		for _, id := range []tileID{busiest, east} {
-			img := r.RenderTile(context.Background(), Key{id.z, id.x, id.y, 256, false})
+			img := r.RenderTile(context.Background(), Key{id.z, id.x, id.y, 256, false, 0})
 			if img == nil {
 				t.Fatalf("%v: no image", id)
 			}
@@ -539,7 +539,7 @@ func TestSetSource(t *testing.T) {
 	defer r.Close()
 	ready := make(chan Key, 16)
 	r.SetOnReady(func(k Key) { ready <- k })
-	k := Key{14, 8529, 5974, 256, false}
+	k := Key{14, 8529, 5974, 256, false, 0}
 	if _, ok := r.Tile(k); ok {
 		t.Fatal("ready before any work")
 	}
@@ -580,5 +580,72 @@ func TestSetSource(t *testing.T) {
 	}
 	if !bytes.Equal(img.(*image.RGBA).Pix, blank.Pix) {
 		t.Error("the cached tile is not the new source's (no data at Monaco)")
+	}
+}
+
+// TestTurnedLabels: a tile for a map turned by a bearing (Key.Turn) draws
+// its labels and icons so that they read upright once turned. A place
+// name, a POI icon and a road name, each centred on its tile, rendered for
+// 90° and 180° and turned back on screen, look as they do north up; the
+// same tile north up but turned (labels upside down or sideways) does not.
+func TestTurnedLabels(t *testing.T) {
+	id := tileID{16, 34118, 23897}
+	place := &prepared{labels: []label{{kind: lkPlace, text: "Monaco", at: pt{0.5, 0.5}, rank: 1, size: 17}}}
+	icon := &prepared{labels: []label{{kind: lkPOI, icon: iconParking, at: pt{0.5, 0.5}, rank: 12, minZ: 15}}}
+	road := &prepared{labels: []label{{kind: lkRoad, text: "Rue Grimaldi", line: []pt{{0, 0.5}, {1, 0.5}}, rank: 10, size: 11, minZ: 13}}}
+	road.roads[lvGround][rMinor] = [][]pt{{{0, 0.5}, {1, 0.5}}}
+	// screen turns a tile as a map with bearing turn·45° at the top shows
+	// it (the widget's rotation, exact for quarter turns).
+	screen := func(img *image.RGBA, turn int) *image.RGBA {
+		n := img.Rect.Dx()
+		out := image.NewRGBA(img.Rect)
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				var sx, sy int
+				switch turn {
+				case 0:
+					sx, sy = x, y
+				case 2: // bearing 90° at the top: screen (x, y) ← tile (n-1-y, x)
+					sx, sy = n-1-y, x
+				case 4:
+					sx, sy = n-1-x, n-1-y
+				}
+				out.SetRGBA(x, y, img.RGBAAt(sx, sy))
+			}
+		}
+		return out
+	}
+	differ := func(a, b *image.RGBA) int {
+		d := 0
+		for i := 0; i < len(a.Pix); i += 4 {
+			if !near8(color.RGBA{a.Pix[i], a.Pix[i+1], a.Pix[i+2], 255}, color.RGBA{b.Pix[i], b.Pix[i+1], b.Pix[i+2], 255}) {
+				d++
+			}
+		}
+		return d
+	}
+	for _, c := range []struct {
+		name  string
+		p     *prepared
+		turns []int
+	}{{"place", place, []int{2, 4}}, {"icon", icon, []int{2, 4}}, {"road", road, []int{4}}} {
+		k := Key{id.z, id.x, id.y, 256, false, 0}
+		north := rasterTile(c.p, id, k)
+		ink := differ(north, rasterTile(&prepared{roads: c.p.roads}, id, k))
+		if ink < 50 {
+			t.Fatalf("%s: only %d pixels of label drawn", c.name, ink)
+		}
+		for _, turn := range c.turns {
+			k.Turn = turn
+			got := differ(screen(rasterTile(c.p, id, k), turn), north)
+			naive := differ(screen(north, turn), north)
+			t.Logf("%s turn %d: %d pixels differ from north up (%d label pixels; the north-up tile turned: %d)", c.name, turn, got, ink, naive)
+			if got > ink/20 {
+				t.Errorf("%s turned %d: %d of %d label pixels differ from the upright label", c.name, turn, got, ink)
+			}
+			if naive < ink/8 {
+				t.Errorf("%s: the test cannot fail: turning the north-up tile changes only %d pixels", c.name, naive)
+			}
+		}
 	}
 }

@@ -26,12 +26,20 @@ const MaxZoom = 18
 const MaxTileSize = 2048
 
 // Key names one tile raster: the XYZ tile, its edge in pixels (256 ×
-// pixel density) and the theme.
+// pixel density), the theme and the way its labels face.
 type Key struct {
 	Z, X, Y int
 	Size    int // px
 	Night   bool
+	// Turn is the bearing, in eighths of a turn clockwise (0–7), that
+	// the tile is meant to be shown with at the top: its labels and icons
+	// read upright when the map is turned that way (a heading-up map
+	// driving south asks for 4). 0 is north up.
+	Turn int
 }
+
+// TurnSteps is the number of label orientations (Key.Turn values).
+const TurnSteps = 8
 
 // Options configure a Renderer.
 type Options struct {
@@ -187,7 +195,8 @@ func (r *Renderer) SetOnReady(f func(Key)) {
 // Valid reports whether k names a tile the renderer can draw.
 func (k Key) Valid() bool {
 	n := 1 << max(0, min(k.Z, 30))
-	return k.Z >= 0 && k.Z <= MaxZoom && k.X >= 0 && k.Y >= 0 && k.X < n && k.Y < n && k.Size > 0 && k.Size <= MaxTileSize
+	return k.Z >= 0 && k.Z <= MaxZoom && k.X >= 0 && k.Y >= 0 && k.X < n && k.Y < n && k.Size > 0 && k.Size <= MaxTileSize &&
+		k.Turn >= 0 && k.Turn < TurnSteps
 }
 
 // Tile returns the cached raster of k, or (nil, false) after scheduling it;
@@ -490,7 +499,8 @@ func rasterTile(p *prepared, id tileID, k Key) *image.RGBA {
 	f := float64(int(1) << dz)
 	s := float64(k.Size)
 	m := affine{A: f * s, C: -float64(k.X-id.x<<dz) * s, E: f * s, F: -float64(k.Y-id.y<<dz) * s}
-	paint(img, []layer{{p, m}}, paintOpts{zoom: float64(k.Z), scale: float32(s / 256), pal: pl, clip: img.Rect, labels: labelsInside})
+	paint(img, []layer{{p, m}}, paintOpts{zoom: float64(k.Z), scale: float32(s / 256), pal: pl, clip: img.Rect, labels: labelsInside,
+		up: float64(k.Turn) * 2 * math.Pi / TurnSteps})
 	return img
 }
 
@@ -664,7 +674,7 @@ func ViewKeys(v View) []Key {
 	var ks []Key
 	for ty := g.y0; ty <= g.y1; ty++ {
 		for tx := g.x0; tx <= g.x1; tx++ {
-			ks = append(ks, Key{g.z, tx, ty, g.size, v.Night})
+			ks = append(ks, Key{Z: g.z, X: tx, Y: ty, Size: g.size, Night: v.Night})
 		}
 	}
 	return ks
@@ -681,7 +691,7 @@ func (r *Renderer) Compose(dst *image.RGBA, v View) bool {
 	complete := true
 	for ty := g.y0; ty <= g.y1; ty++ {
 		for tx := g.x0; tx <= g.x1; tx++ {
-			im, ok := r.Tile(Key{g.z, tx, ty, g.size, v.Night})
+			im, ok := r.Tile(Key{Z: g.z, X: tx, Y: ty, Size: g.size, Night: v.Night})
 			if !ok {
 				complete = false
 				continue
