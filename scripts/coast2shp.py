@@ -6,9 +6,9 @@ Usage: coast2shp.py COASTLINE.geojson MINLON,MINLAT,MAXLON,MAXLAT OUT.shp
 COASTLINE.geojson holds the extract's natural=coastline ways (osmium
 export). OSM draws coastlines with the land on the left, so the water is on
 the right of the joined chain. An extract cuts the chain open; the water is
-closed off through the extract's data bounds: the sea that the coastline
-bounds is drawn, plus the sea beyond each end on the water side of that end's
-latitude (the shore past an end is taken to stay on the land side of it).
+closed off through the extract's data bounds: past each end the shore is
+taken to go on in the direction it runs there (over its last ~400 m) to the
+bounds, and the water side of the bounds closes the ring.
 Closed coastline rings inside it (islands, breakwaters) become holes. Writes
 OUT.shp, .shx and .dbf (one polygon record, field "id"), the format
 tilemaker reads for its ocean layer. Exits non-zero with a message when the
@@ -77,28 +77,75 @@ def inside(p, ring):
 
 def sea(chain, bounds):
     """Closes the chain clockwise (water on the right) through the data
-    bounds on the water side."""
-    s, e = chain[0], chain[-1]
+    bounds: each end is carried on in the direction the coast runs there
+    until it meets the bounds, and the ring goes round the bounds clockwise
+    from the end's exit to the start's."""
     minlon, minlat, maxlon, maxlat = bounds
     for p in chain:
         if not (minlon - 1e-9 <= p[0] <= maxlon + 1e-9 and minlat - 1e-9 <= p[1] <= maxlat + 1e-9):
             fail("the coastline leaves the data bounds at %r" % (p,))
-    # The water is on the right of the chain's overall direction; the
-    # chain must run mostly east-west (a north-south coast would close
-    # along longitudes instead: not needed for the demo regions).
-    dx, dy = e[0] - s[0], e[1] - s[1]
-    if abs(dx) < abs(dy):
-        fail("the coastline runs north-south; only east-west coasts are closed")
-    east = dx > 0
-    lat = minlat if east else maxlat  # water south of an eastbound coast
-    end_lon, start_lon = (maxlon, minlon) if east else (minlon, maxlon)
-    # Past each end the shore is taken to stay on the land side of that
-    # end's latitude: from the end along its latitude to the bounds, along
-    # the water-side edge, and back to the start's latitude.
-    ring = chain + [(end_lon, e[1]), (end_lon, lat), (start_lon, lat), (start_lon, s[1]), s]
+    e_out = exit_point(chain, bounds)
+    s_out = exit_point(chain[::-1], bounds)
+    ring = list(chain) + [e_out]
+    t, stop = perimeter(e_out, bounds), perimeter(s_out, bounds)
+    if stop <= t:
+        stop += 4
+    for c in range(int(t) + 1, int(stop) + 1):  # corners passed, clockwise
+        if c < stop:
+            ring.append(corner(c % 4, bounds))
+    ring += [s_out, chain[0]]
     if area2(ring) > 0:
         fail("the water side came out counter-clockwise: the coastline's direction is not land-left")
     return ring
+
+
+# Distance back along the coast (degrees) over which its direction at an
+# end is taken: long enough to ignore a last jetty, short enough to follow
+# the shore's last bend.
+DIRECTION_SPAN = 0.004
+
+
+def exit_point(chain, bounds):
+    """Where the coast, carried on from its last point in the direction of
+    its last DIRECTION_SPAN, meets the bounds."""
+    e = chain[-1]
+    j = len(chain) - 2
+    while j > 0 and ((e[0] - chain[j][0]) ** 2 + (e[1] - chain[j][1]) ** 2) ** 0.5 < DIRECTION_SPAN:
+        j -= 1
+    dx, dy = e[0] - chain[j][0], e[1] - chain[j][1]
+    if dx == 0 and dy == 0:
+        fail("the coastline ends in repeated points at %r" % (e,))
+    minlon, minlat, maxlon, maxlat = bounds
+    ts = []
+    if dx > 0:
+        ts.append((maxlon - e[0]) / dx)
+    if dx < 0:
+        ts.append((minlon - e[0]) / dx)
+    if dy > 0:
+        ts.append((maxlat - e[1]) / dy)
+    if dy < 0:
+        ts.append((minlat - e[1]) / dy)
+    t = max(0.0, min(ts))
+    return (min(maxlon, max(minlon, e[0] + t * dx)), min(maxlat, max(minlat, e[1] + t * dy)))
+
+
+def perimeter(p, bounds):
+    """Position of a point on the bounds going round clockwise (north up):
+    0 at the north-west corner, 1 north-east, 2 south-east, 3 south-west."""
+    minlon, minlat, maxlon, maxlat = bounds
+    w, h = maxlon - minlon, maxlat - minlat
+    if abs(p[1] - maxlat) < 1e-12:
+        return (p[0] - minlon) / w
+    if abs(p[0] - maxlon) < 1e-12:
+        return 1 + (maxlat - p[1]) / h
+    if abs(p[1] - minlat) < 1e-12:
+        return 2 + (maxlon - p[0]) / w
+    return 3 + (p[1] - minlat) / h
+
+
+def corner(i, bounds):
+    minlon, minlat, maxlon, maxlat = bounds
+    return [(minlon, maxlat), (maxlon, maxlat), (maxlon, minlat), (minlon, minlat)][i]
 
 
 def write(path, rings, bounds):
