@@ -649,3 +649,83 @@ func TestTurnedLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestOutsideData: where a tile reaches past the data's bounds, the part
+// outside is drawn as a place without data (the blank tiles' hatch, lines
+// running on), not as empty ground; each stacked source counts with its own
+// bounds (not their union), and overlapping ones do not cancel out.
+func TestOutsideData(t *testing.T) {
+	demo, err := tiles.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(demo, Options{Log: quietLog()})
+	defer r.Close()
+	src := r.cur.Load()
+	if len(src.areas) != 2 {
+		t.Fatalf("demo map: %d data areas, want 2 (Monaco, Krems)", len(src.areas))
+	}
+	// A tile with Monaco's north-west corner well inside it.
+	mon := src.areas[0]
+	mx, my := mercator(orb.Point{mon.Min[0], mon.Max[1]})
+	var k Key
+	var cx, cy int // the corner in the tile's pixels
+	for z := 10; z <= 16; z++ {
+		n := float64(int(1) << z)
+		k = Key{z, int(mx * n), int(my * n), 256, false, 0}
+		cx, cy = int((mx*n-float64(k.X))*256), int((my*n-float64(k.Y))*256)
+		if cx > 48 && cx < 208 && cy > 48 && cy < 208 {
+			break
+		}
+	}
+	out := src.outside(k)
+	var area int
+	for _, c := range out {
+		area += c.Dx() * c.Dy()
+	}
+	if want := 256*256 - (256-cx)*(256-cy); area < want-600 || area > want+600 {
+		t.Fatalf("tile %v (data corner at %d,%d): %d pixels outside the data in %v, want about %d", k, cx, cy, area, out, want)
+	}
+	img := r.RenderTile(context.Background(), k)
+	blank := r.blank(k)
+	same, differ := 0, 0
+	for _, c := range out {
+		for y := c.Min.Y; y < c.Max.Y; y++ {
+			for x := c.Min.X; x < c.Max.X; x++ {
+				if img.RGBAAt(x, y) == blank.RGBAAt(x, y) {
+					same++
+				} else {
+					differ++
+				}
+			}
+		}
+	}
+	if same == 0 || differ > same/50 {
+		t.Errorf("outside the data: %d pixels as on a blank tile, %d not", same, differ)
+	}
+	// Inside the data, south-east of the corner, there is no hatch.
+	hatched := 0
+	for y := cy + 4; y < 256; y++ {
+		for x := cx + 4; x < 256; x++ {
+			if c := img.RGBAAt(x, y); c == dayPalette.noData || c == blank.RGBAAt(x, y) && c != dayPalette.bg {
+				hatched++
+			}
+		}
+	}
+	if hatched > (256-cx)*(256-cy)/100 {
+		t.Errorf("inside the data: %d no-data pixels", hatched)
+	}
+	// A whole-world source has nothing outside.
+	if (&source{}).outside(k) != nil {
+		t.Error("a source without bounds has parts outside")
+	}
+	// Overlapping areas: the cells of their union are inside.
+	cells := uncovered(box{0, 0, 10, 10}, []box{{2, 2, 6, 6}, {4, 4, 8, 8}})
+	left := 0.0
+	for _, c := range cells {
+		left += (c.x1 - c.x0) * (c.y1 - c.y0)
+	}
+	if left != 100-28 {
+		t.Errorf("uncovered area %v, want 72 (100 − the union's 28)", left)
+	}
+}

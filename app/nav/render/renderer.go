@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -114,14 +115,38 @@ type source struct {
 	src  tiles.Source
 	meta tiles.Meta
 	gen  uint64
+	// areas are the bounds of the data, one per stacked source (the
+	// union of Monaco's and Krems's would cover half of Europe); nil when
+	// a source has none (it covers the world).
+	areas []orb.Bound
 }
 
 func newSource(src tiles.Source, gen uint64) *source {
-	s := &source{src: src, meta: src.Meta(), gen: gen}
+	s := &source{src: src, meta: src.Meta(), gen: gen, areas: areasOf(src)}
 	if s.meta.MaxZoom <= 0 || s.meta.MaxZoom > MaxZoom {
 		s.meta.MaxZoom = 14
 	}
 	return s
+}
+
+// areasOf lists the bounds of src's data: each stacked source's own.
+func areasOf(src tiles.Source) []orb.Bound {
+	if st, ok := src.(*tiles.Stack); ok {
+		var out []orb.Bound
+		for _, s := range st.Sources() {
+			a := areasOf(s)
+			if a == nil {
+				return nil
+			}
+			out = append(out, a...)
+		}
+		return out
+	}
+	b := src.Meta().Bounds
+	if b.Max[0] <= b.Min[0] || b.Max[1] <= b.Min[1] || b.Min[0] <= -180 && b.Max[0] >= 180 {
+		return nil
+	}
+	return []orb.Bound{b}
 }
 
 // MinCacheBytes is the smallest cache bound New accepts (smaller values
@@ -448,20 +473,25 @@ func (r *Renderer) resolve(ctx context.Context, src *source, z, x, y int) (p *pr
 	return nil, tileID{}, false
 }
 
-// covers reports whether tile z/x/y meets the source's bounds (a source
-// without bounds covers the world). Outside them even the low-zoom
-// ancestors hold nothing but emptiness, which must not pass for ground.
+// covers reports whether tile z/x/y meets one of the source's data areas
+// (a source without bounds covers the world). Outside them even the
+// low-zoom ancestors hold nothing but emptiness, which must not pass for
+// ground.
 func (s *source) covers(z, x, y int) bool {
-	b := s.meta.Bounds
-	if b.Max[0] <= b.Min[0] || b.Max[1] <= b.Min[1] {
+	if s.areas == nil {
 		return true
 	}
 	n := float64(int(1) << z)
-	x0, y0 := mercator(b.Min)
-	x1, y1 := mercator(b.Max) // y1 < y0: north is up
 	tx0, ty0 := float64(x)/n, float64(y)/n
 	tx1, ty1 := float64(x+1)/n, float64(y+1)/n
-	return tx1 >= x0 && tx0 <= x1 && ty1 >= y1 && ty0 <= y0
+	for _, b := range s.areas {
+		x0, y0 := mercator(b.Min)
+		x1, y1 := mercator(b.Max) // y1 < y0: north is up
+		if tx1 >= x0 && tx0 <= x1 && ty1 >= y1 && ty0 <= y0 {
+			return true
+		}
+	}
+	return false
 }
 
 func pal(night bool) *palette {
@@ -486,15 +516,20 @@ func (r *Renderer) renderTile(ctx context.Context, src *source, k Key) *image.RG
 		r.onceInfo("no data for a tile or any parent: blank tile", "tile", fmt.Sprintf("%d/%d/%d", k.Z, k.X, k.Y))
 		return r.blank(k)
 	}
-	return rasterTile(p, id, k)
+	return rasterTile(p, id, k, src.outside(k)...)
 }
 
 // rasterTile draws prepared tile p (tile id, an ancestor of k or k itself)
-// as the raster of k.
-func rasterTile(p *prepared, id tileID, k Key) *image.RGBA {
+// as the raster of k. The nodata rectangles (tile pixels), outside the
+// data's bounds, get the blank tiles' hatch under whatever the tile has
+// there.
+func rasterTile(p *prepared, id tileID, k Key, nodata ...image.Rectangle) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, k.Size, k.Size))
 	pl := pal(k.Night)
 	draw.Draw(img, img.Rect, image.NewUniform(pl.bg), image.Point{}, draw.Src)
+	for _, r := range nodata {
+		hatch(img, r, k)
+	}
 	dz := k.Z - id.z
 	f := float64(int(1) << dz)
 	s := float64(k.Size)
@@ -508,8 +543,15 @@ func rasterTile(p *prepared, id tileID, k Key) *image.RGBA {
 // faint diagonal hatch, so it is not mistaken for empty land.
 func (r *Renderer) blank(k Key) *image.RGBA {
 	img := image.NewRGBA(image.Rect(0, 0, k.Size, k.Size))
+	hatch(img, img.Rect, k)
+	return img
+}
+
+// hatch paints clip (pixels of tile k's raster img) as a place without
+// data. The hatch lines run on across tile edges.
+func hatch(img *image.RGBA, clip image.Rectangle, k Key) {
 	pl := pal(k.Night)
-	draw.Draw(img, img.Rect, image.NewUniform(pl.noData), image.Point{}, draw.Src)
+	draw.Draw(img, clip, image.NewUniform(pl.noData), image.Point{}, draw.Src)
 	pb := newPathBuf()
 	pb.reset()
 	step := float32(k.Size) / 8
@@ -517,8 +559,74 @@ func (r *Renderer) blank(k Key) *image.RGBA {
 	for o := -n; o < n; o += step {
 		pb.stroke([]pt{{o, n}, {o + n, 0}}, max(0.5, n/512), false)
 	}
-	pb.fill(img, img.Rect, mix(pl.noData, pl.text, 0.07))
-	return img
+	pb.fill(img, clip, mix(pl.noData, pl.text, 0.07))
+}
+
+// outside returns the parts of tile k's raster (pixel rectangles) that no
+// data area meets.
+func (s *source) outside(k Key) []image.Rectangle {
+	if s.areas == nil {
+		return nil
+	}
+	size := float64(k.Size)
+	ox, oy := float64(k.X)*size, float64(k.Y)*size
+	var out []image.Rectangle
+	for _, c := range uncovered(box{ox, oy, ox + size, oy + size}, s.boxes(size*float64(int(1)<<k.Z))) {
+		r := image.Rect(int(math.Round(c.x0-ox)), int(math.Round(c.y0-oy)), int(math.Round(c.x1-ox)), int(math.Round(c.y1-oy)))
+		if !r.Empty() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// box is a rectangle in world pixels.
+type box struct{ x0, y0, x1, y1 float64 }
+
+// boxes returns the data areas in the pixels of a world ws pixels wide.
+func (s *source) boxes(ws float64) []box {
+	out := make([]box, len(s.areas))
+	for i, a := range s.areas {
+		x0, y1 := mercator(a.Min) // south-west: y grows south
+		x1, y0 := mercator(a.Max)
+		out[i] = box{x0 * ws, y0 * ws, x1 * ws, y1 * ws}
+	}
+	return out
+}
+
+// uncovered cuts r on the edges of areas into a grid and returns the
+// cells of r that lie in no area (areas may overlap).
+func uncovered(r box, areas []box) []box {
+	xs, ys := []float64{r.x0, r.x1}, []float64{r.y0, r.y1}
+	var in []box
+	for _, a := range areas {
+		c := box{max(a.x0, r.x0), max(a.y0, r.y0), min(a.x1, r.x1), min(a.y1, r.y1)}
+		if c.x0 >= c.x1 || c.y0 >= c.y1 {
+			continue
+		}
+		if c == r {
+			return nil
+		}
+		in = append(in, c)
+		xs, ys = append(xs, c.x0, c.x1), append(ys, c.y0, c.y1)
+	}
+	slices.Sort(xs)
+	slices.Sort(ys)
+	xs, ys = slices.Compact(xs), slices.Compact(ys)
+	var out []box
+	for j := 0; j+1 < len(ys); j++ {
+		for i := 0; i+1 < len(xs); i++ {
+			c := box{xs[i], ys[j], xs[i+1], ys[j+1]}
+			covered := false
+			for _, a := range in {
+				covered = covered || c.x0 >= a.x0 && c.x1 <= a.x1 && c.y0 >= a.y0 && c.y1 <= a.y1
+			}
+			if !covered {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // mercator returns the web-mercator position of lon/lat in [0,1]².
@@ -600,6 +708,16 @@ func (r *Renderer) RenderView(ctx context.Context, v View) (*image.RGBA, error) 
 				A: cos * T, B: -sin * T, C: cos*ox - sin*oy + float64(v.W)/2,
 				D: sin * T, E: cos * T, F: sin*ox + cos*oy + float64(v.H)/2,
 			}})
+		}
+	}
+	if src.areas != nil { // and what lies outside the data's bounds
+		for _, c := range uncovered(box{x0, y0, x1, y1}, src.boxes(ws)) {
+			var q [4]pt
+			for i, p := range [4][2]float64{{c.x0, c.y0}, {c.x1, c.y0}, {c.x1, c.y1}, {c.x0, c.y1}} {
+				wx, wy := p[0]-cx, p[1]-cy
+				q[i] = pt{float32(cos*wx - sin*wy + float64(v.W)/2), float32(sin*wx + cos*wy + float64(v.H)/2)}
+			}
+			nodata.ringNeg(q[:])
 		}
 	}
 	nodata.fill(img, img.Rect, pl.noData)
