@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"net"
 	"os"
@@ -47,10 +49,20 @@ func TestExampleScripts(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := png.Decode(fh); err != nil {
-					t.Errorf("%s: %v", m[1], err)
-				}
+				img, err := png.Decode(fh)
 				fh.Close()
+				if err != nil {
+					t.Errorf("%s: %v", m[1], err)
+					continue
+				}
+				// The first map screenshot is of Monte-Carlo: its tiles
+				// must be drawn (a screenshot taken before the workers
+				// had rendered them showed the empty background).
+				if string(m[1]) == "map-following.png" {
+					if n := colours(img); n < 1000 {
+						t.Errorf("%s: %d colours in the map: the tiles are not drawn", m[1], n)
+					}
+				}
 			}
 			for _, m := range regexp.MustCompile(`expect screen (\w+)`).FindAllSubmatch(html, -1) {
 				visited[string(m[1])] = true
@@ -195,4 +207,17 @@ func TestTesterCommandErrors(t *testing.T) {
 	if code, _, errs := runCLI(t, "tester", "--connect", addr); code != 1 || !strings.Contains(errs, addr) {
 		t.Errorf("nobody listening: exit %d, %q", code, errs)
 	}
+}
+
+// colours counts the distinct colours in the middle of img (10–90 % of
+// the width, 15–80 % of the height).
+func colours(img image.Image) int {
+	b := img.Bounds()
+	seen := map[color.Color]bool{}
+	for y := b.Dy() * 15 / 100; y < b.Dy()*80/100; y++ {
+		for x := b.Dx() / 10; x < b.Dx()*9/10; x++ {
+			seen[img.At(x, y)] = true
+		}
+	}
+	return len(seen)
 }

@@ -25,8 +25,10 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/script"
 	"github.com/fascia-hmi/fascia/ui"
+	"github.com/fascia-hmi/fascia/ui/mapview"
 )
 
 // Cockpit is the script runner's view of a cockpit canvas: it implements
@@ -42,6 +44,28 @@ type Cockpit struct {
 	// title is the real window's title, for captures from the X server
 	// (empty headless).
 	title string
+	// settle, if set, waits for background drawing the last frame
+	// started (map tiles) and reports whether there was any.
+	settle func() bool
+}
+
+// settleMap returns a settle function for c's map: if a frame since the
+// last call asked for tiles the renderer did not have, it waits (up to
+// 10 s) until none are queued and gives the display pause to show them.
+func settleMap(c *app.Cockpit, pause time.Duration) func() bool {
+	var seen uint64
+	return func() bool {
+		if c.Map == nil || c.Map.Renderer == nil {
+			return false
+		}
+		if m := c.Map.Renderer.Stats().Misses; m == seen {
+			return false
+		}
+		mapview.Settle(c, 10*time.Second)
+		time.Sleep(pause)
+		seen = c.Map.Renderer.Stats().Misses
+		return true
+	}
 }
 
 var _ script.UI = (*Cockpit)(nil)
@@ -232,7 +256,19 @@ func (c *Cockpit) Pinch(x, y, scale float32) error {
 }
 
 // Capture draws the canvas.
+//
+// A frame that starts background drawing (map tiles not rendered yet) is
+// captured again once it is done, so that a screenshot shows the screen
+// as the driver sees it a moment later, not half drawn.
 func (c *Cockpit) Capture() (image.Image, error) {
+	img, err := c.capture()
+	for i := 0; err == nil && c.settle != nil && i < 5 && c.settle(); i++ {
+		img, err = c.capture()
+	}
+	return img, err
+}
+
+func (c *Cockpit) capture() (image.Image, error) {
 	var img image.Image
 	c.do(func() {
 		c.prepare()

@@ -117,7 +117,7 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 		cv.SetPadded(false)
 		cv.SetContent(sh.Content())
 		cv.Resize(opt.Size)
-		ck := &Cockpit{Shell: sh, Canvas: cv, do: func(f func()) { f() }}
+		ck := &Cockpit{Shell: sh, Canvas: cv, do: func(f func()) { f() }, settle: settleMap(c, 0)}
 		ck.sync = func() {
 			sh.Loop().Step()
 			cv.Resize(opt.Size)
@@ -214,7 +214,7 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if afterWindow != nil {
 		afterWindow(w, sh)
 	}
-	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait, title: title}
+	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait, title: title, settle: settleMap(c, 3*time.Second/ui.DefaultRate)}
 	var rep *script.Report
 	a.Lifecycle().SetOnStarted(func() {
 		sh.Start()
