@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -89,7 +88,7 @@ func runCockpit(args []string, stderr io.Writer) int {
 	w.Show()
 	shell := <-built
 	uimarket.ApplySavedTheme(shell.Env()) // the driver's theme pack, loaded off the UI goroutine
-	c.Voice.SetScreens(shellScreens{shell})
+	c.Voice.SetScreens(ui.Switcher{Shell: shell})
 	probe := paintprobe.New(func() {
 		log.Info("first frame", "ms", time.Since(start).Milliseconds(), "source", cfg.CAN)
 		if cfg.ExitAfter > 0 {
@@ -153,16 +152,4 @@ func profile(stderr io.Writer) func() {
 			f()
 		}
 	}
-}
-
-// shellScreens lets voice commands ("show the map", "open settings") switch
-// the shell's screen, on the UI goroutine.
-type shellScreens struct{ sh *ui.Shell }
-
-func (s shellScreens) Show(name string) {
-	fyne.Do(func() {
-		if err := s.sh.Show(name); err != nil {
-			slog.Warn("voice: screen", "name", name, "err", err)
-		}
-	})
 }

@@ -59,6 +59,10 @@ type Cockpit struct {
 type Options struct {
 	Clock func() time.Time // the store's clock; nil: time.Now
 	Log   *slog.Logger
+	// Microphone and Speaker replace the voice commands' ALSA capture and
+	// espeak-ng replies (scripted runs speak and listen through them).
+	Microphone voice.Capture
+	Speaker    voice.Speaker
 }
 
 // New builds the cockpit's services from cfg without starting them.
@@ -92,7 +96,11 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		return nil, err
 	}
 	c.artists, c.albums = newLibrarySlots(c.Media, false), newLibrarySlots(c.Media, true)
-	c.Voice = voice.New(voice.Options{Store: store, Capture: voice.Microphone(""), Places: voice.MonacoStreets(assets.FS),
+	mic := opt.Microphone
+	if mic == nil {
+		mic = voice.Microphone("")
+	}
+	c.Voice = voice.New(voice.Options{Store: store, Capture: mic, Speaker: opt.Speaker, Places: voice.MonacoStreets(assets.FS),
 		Focus: voiceFocus{c.Media}, Player: voicePlayer{c.Media}, Artists: c.artists, Albums: c.albums,
 		Nav:   voiceNav{m: c.Map, store: store, places: cfg.Places},
 		Miles: cfg.Units.Distance == "mi", Log: opt.Log})

@@ -147,6 +147,20 @@ func (s *Shell) Show(name string) error {
 	return nil
 }
 
+// Switcher switches the shell's screens for callers off the UI goroutine
+// (voice commands): Show runs on the UI goroutine and logs a name that is
+// not a screen. It implements voice.Screens.
+type Switcher struct{ Shell *Shell }
+
+// Show switches to the named screen.
+func (s Switcher) Show(name string) {
+	fyne.Do(func() {
+		if err := s.Shell.Show(name); err != nil {
+			s.Shell.env.Cockpit.Log.Warn("voice: screen", "name", name, "err", err)
+		}
+	})
+}
+
 // Start runs the update loop.
 func (s *Shell) Start() { s.env.Loop.Start() }
 

@@ -26,6 +26,8 @@ import (
 //	fault clear [PATH]            end the faults on PATH (without: all faults)
 //	tap "LABEL" | tap X,Y         tap a button by its label, or a point of the cockpit
 //	drag X,Y X,Y                  drag from one point to another
+//	pinch X,Y SCALE               two-finger pinch: the fingers' distance changes by SCALE
+//	say "WORDS"                   the driver presses the voice button and says WORDS
 //	screenshot NAME               capture the cockpit into NAME.png
 //	expect text "TEXT"            TEXT is shown (on the screen, status bar or a toast)
 //	expect no text "TEXT"         TEXT is not shown
@@ -34,7 +36,7 @@ import (
 //	expect value PATH V[±TOL]     the signal is live and within TOL of V (VSS units)
 //	expect screen NAME            the screen shown is NAME
 //	note "TEXT"                   a tester's note in the report
-var Commands = []string{"scenario", "wait", "set", "release", "fault", "tap", "drag", "pinch", "screenshot", "expect", "note"}
+var Commands = []string{"scenario", "wait", "set", "release", "fault", "tap", "drag", "pinch", "say", "screenshot", "expect", "note"}
 
 var faultKinds = []string{"freeze", "noise", "drop", "silence", "malformed", "clear"}
 var expectKinds = []string{"text", "no", "stale", "live", "value", "screen"}
@@ -53,7 +55,7 @@ type Step struct {
 	Value    string        // set, expect value
 	Tol      float64       // expect value
 	Amp      float64       // fault noise
-	Label    string        // tap by label; text of expect text and note
+	Label    string        // tap by label; text of expect text, note and say
 	X, Y     float32       // tap, drag start
 	X2, Y2   float32       // drag end
 	Scale    float32       // pinch: the fingers' distance grows by this factor
@@ -266,9 +268,9 @@ func parseStep(toks []string) (Step, error) {
 		}
 	case "expect":
 		return parseExpect(st, args)
-	case "note":
+	case "note", "say":
 		if len(args) == 0 {
-			return st, fmt.Errorf(`note: usage: note "TEXT"`)
+			return st, fmt.Errorf(`%s: usage: %s "TEXT"`, cmd, cmd)
 		}
 		var parts []string
 		for _, a := range args {

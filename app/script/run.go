@@ -29,6 +29,11 @@ type UI interface {
 	Drag(x1, y1, x2, y2 float32) error
 	// Pinch pinches at x,y: the fingers' distance changes by scale.
 	Pinch(x, y, scale float32) error
+	// Say speaks words to the cockpit as the driver does: it presses the
+	// voice button (unless the cockpit is already listening for an
+	// answer) and says them into the microphone. It returns the
+	// cockpit's reply once it has answered.
+	Say(words string) (reply string, err error)
 	// Capture draws the cockpit as it is now.
 	Capture() (image.Image, error)
 	// Texts returns every text shown now.
@@ -151,6 +156,12 @@ func (r *Runner) step(st *Step, e *Entry, rep *Report) error {
 		return r.UI.Drag(st.X, st.Y, st.X2, st.Y2)
 	case "pinch":
 		return r.UI.Pinch(st.X, st.Y, st.Scale)
+	case "say":
+		reply, err := r.UI.Say(st.Label)
+		if err != nil {
+			return err
+		}
+		e.Detail = "reply: " + reply
 	case "screenshot":
 		img, err := r.UI.Capture()
 		if err != nil {

@@ -47,6 +47,17 @@ type Cockpit struct {
 	// settle, if set, waits for background drawing the last frame
 	// started (map tiles) and reports whether there was any.
 	settle func() bool
+	// voice speaks for the script (nil: the cockpit has no scripted
+	// microphone).
+	voice *voiceDriver
+}
+
+// Say speaks words to the cockpit through the scripted microphone.
+func (c *Cockpit) Say(words string) (string, error) {
+	if c.voice == nil {
+		return "", errors.New("say: this cockpit has no scripted microphone")
+	}
+	return c.voice.Say(words)
 }
 
 // settleMap returns a settle function for c's map: if a frame since the

@@ -16,6 +16,7 @@ import (
 	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/config"
 	"github.com/fascia-hmi/fascia/app/script"
+	"github.com/fascia-hmi/fascia/app/voice"
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
 	uimedia "github.com/fascia-hmi/fascia/ui/media"
@@ -79,16 +80,25 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 		return nil, err
 	}
 	var d *script.Driver
+	mic, speaker := NewMicrophone(), NewSpeaker(nil) // headless: replies are reported, not played
 	c, err := app.New(&cfg, app.Options{Clock: func() time.Time {
 		if d == nil {
 			return script.NewDriverEpoch()
 		}
 		return d.VirtualNow()
-	}, Log: opt.Log})
+	}, Log: opt.Log, Microphone: mic.Capture, Speaker: speaker})
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
+	// The script's `say` speaks through mic. Loading takes real time, which
+	// a virtual-time run does not wait for: wait now, so that every run
+	// sees voice commands ready.
+	c.Voice.Start()
+	select {
+	case <-c.Voice.Ready():
+	case <-time.After(sayTimeout):
+	}
 	// The demo music, indexed in the report folder, through the null sink.
 	if err := c.StartHeadlessMedia(context.Background(), opt.Dir); err != nil {
 		return nil, err
@@ -117,7 +127,8 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 		cv.SetPadded(false)
 		cv.SetContent(sh.Content())
 		cv.Resize(opt.Size)
-		ck := &Cockpit{Shell: sh, Canvas: cv, do: func(f func()) { f() }, settle: settleMap(c, 0)}
+		ck := &Cockpit{Shell: sh, Canvas: cv, do: func(f func()) { f() }, settle: settleMap(c, 0), voice: &voiceDriver{c.Voice, mic, speaker}}
+		c.Voice.SetScreens(ui.Switcher{Shell: sh})
 		ck.sync = func() {
 			sh.Loop().Step()
 			cv.Resize(opt.Size)
@@ -185,10 +196,13 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if err != nil {
 		return nil, err
 	}
-	c, err := app.New(&cfg, app.Options{Log: opt.Log})
+	mic, speaker := NewMicrophone(), NewSpeaker(voice.Espeak{})
+	c, err := app.New(&cfg, app.Options{Log: opt.Log, Microphone: mic.Capture, Speaker: speaker})
 	if err != nil {
 		return nil, err
 	}
+	c.Voice.Start() // the script's `say` speaks through mic
+	defer c.Voice.Close()
 	rec, err := can.Create("candump:" + filepath.Join(opt.Dir, LogName))
 	if err != nil {
 		return nil, err
@@ -214,7 +228,9 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if afterWindow != nil {
 		afterWindow(w, sh)
 	}
-	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait, title: title, settle: settleMap(c, 3*time.Second/ui.DefaultRate)}
+	ck := &Cockpit{Shell: sh, Canvas: w.Canvas(), do: fyne.DoAndWait, title: title, settle: settleMap(c, 3*time.Second/ui.DefaultRate),
+		voice: &voiceDriver{c.Voice, mic, speaker}}
+	c.Voice.SetScreens(ui.Switcher{Shell: sh})
 	var rep *script.Report
 	a.Lifecycle().SetOnStarted(func() {
 		sh.Start()

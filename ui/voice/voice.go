@@ -99,12 +99,19 @@ func caption(t string) *widget.Label {
 
 // Apply shows a status; it runs on the UI goroutine.
 func (s *Screen) Apply(st avoice.Status) {
+	// A question stays on screen, with Yes and No, while the cockpit
+	// listens for the spoken answer.
+	asking := st.Pending != nil && (st.State == avoice.Confirming || st.State == avoice.Listening)
 	switch st.State {
 	case avoice.Unavailable:
 		s.State.SetText(st.Err)
 		s.Mic.Disable()
 	case avoice.Listening:
-		s.State.SetText("Listening…")
+		if asking {
+			s.State.SetText(st.Reply + " Say yes or no.")
+		} else {
+			s.State.SetText("Listening…")
+		}
 		s.Mic.Enable()
 	case avoice.Thinking:
 		s.State.SetText("Recognizing…")
@@ -129,7 +136,7 @@ func (s *Screen) Apply(st avoice.Status) {
 		s.Reply.SetText(st.Reply)
 	}
 	for _, b := range []*widgets.TouchButton{s.Yes, s.No} {
-		if st.State == avoice.Confirming {
+		if asking {
 			b.Show()
 		} else {
 			b.Hide()

@@ -93,4 +93,17 @@ func TestScreenStates(t *testing.T) {
 	if s.Intent.Text != "Not a command" || s.Heard.Text != "“…”" {
 		t.Fatalf("rejected: %q %q", s.Intent.Text, s.Heard.Text)
 	}
+	// A question: asked, then listened for; Yes and No stay until the
+	// answer.
+	nav := avoice.Intent{Kind: avoice.NavigateTo, Slots: map[string]string{avoice.SlotPlace: "Rue Grimaldi"}}
+	for _, st := range []avoice.State{avoice.Confirming, avoice.Listening} {
+		s.Apply(avoice.Status{State: st, Heard: "navigate to rue grimaldi", Intent: &nav, Pending: &nav, Reply: "Navigate to Rue Grimaldi?"})
+		if !s.Yes.Visible() || !s.No.Visible() || s.State.Text != "Navigate to Rue Grimaldi? Say yes or no." {
+			t.Errorf("question, state %v: yes %v no %v, %q", st, s.Yes.Visible(), s.No.Visible(), s.State.Text)
+		}
+	}
+	s.Apply(avoice.Status{State: avoice.Listening})
+	if s.Yes.Visible() || s.State.Text != "Listening…" {
+		t.Errorf("listening for a command: yes %v, %q", s.Yes.Visible(), s.State.Text)
+	}
 }
