@@ -37,7 +37,7 @@ func (c *Climate) Available() bool {
 // the voice grammar's range (16–28) and the actuator's limits.
 func (c *Climate) SetTemperature(celsius float64) error {
 	if !(celsius >= voice.MinTemperature && celsius <= voice.MaxTemperature) {
-		return fmt.Errorf("I can set the temperature from %d to %d degrees", voice.MinTemperature, voice.MaxTemperature)
+		return fmt.Errorf("the temperature can be set from %d to %d degrees", voice.MinTemperature, voice.MaxTemperature)
 	}
 	id := vss.CabinHVACStationRow1DriverTemperature
 	if lo, hi, ok := c.cmds.Limits(id); ok && (celsius < lo || celsius > hi) {

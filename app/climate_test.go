@@ -92,7 +92,7 @@ func TestClimateSimRoundTrip(t *testing.T) {
 	// Out of range: nothing is sent.
 	for _, x := range []float64{15, 28.5, 40} {
 		err := c.Climate.SetTemperature(x)
-		if err == nil || err.Error() != "I can set the temperature from 16 to 28 degrees" {
+		if err == nil || err.Error() != "the temperature can be set from 16 to 28 degrees" {
 			t.Errorf("SetTemperature(%v): %v", x, err)
 		}
 	}
