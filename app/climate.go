@@ -13,7 +13,9 @@ import (
 // profile declares (its `command` keys) on the feed's source. It sends
 // nothing else: an actuator without a command in the profile cannot be
 // set, and a source that cannot transmit (a recording) says so. Every
-// error is a sentence the voice reply can say after "Sorry, ".
+// error is a sentence the voice reply can say after "Sorry, ". Its calls
+// write to the bus (up to a second on a congested SocketCAN interface): a
+// screen must not make them on the UI goroutine. Safe for concurrent use.
 type Climate struct {
 	profile string
 	cmds    *vehicle.Commands
