@@ -47,6 +47,7 @@ type Cockpit struct {
 	Media   *media.Service // music; opens the audio device, library and saved queue in Start
 	Market  *market.Client // the in-car store; its embedded server starts on first use
 	Voice   *voice.Service
+	Climate *Climate // sends the profile's climate commands on the feed's source
 	Version string
 	Log     *slog.Logger
 
@@ -96,13 +97,14 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 		return nil, err
 	}
 	c.artists, c.albums = newLibrarySlots(c.Media, false), newLibrarySlots(c.Media, true)
+	c.Climate = NewClimate(p, c.Feed.Send)
 	mic := opt.Microphone
 	if mic == nil {
 		mic = voice.Microphone("")
 	}
 	c.Voice = voice.New(voice.Options{Store: store, Capture: mic, Speaker: opt.Speaker, Places: voice.MonacoStreets(assets.FS),
 		Focus: voiceFocus{c.Media}, Player: voicePlayer{c.Media}, Artists: c.artists, Albums: c.albums,
-		Nav:   voiceNav{m: c.Map, store: store, places: cfg.Places},
+		Nav: voiceNav{m: c.Map, store: store, places: cfg.Places}, Climate: c.Climate,
 		Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
@@ -121,13 +123,21 @@ func LoadProfile(dir string) (*vehicle.Profile, error) {
 // scheme is platform/can's.
 func (c *Cockpit) OpenSource(uri string) (can.Source, error) {
 	if name, ok := strings.CutPrefix(uri, "sim:"); ok {
+		// The simulated car also plays the ECUs that take the profile's
+		// command frames (Feed.Send).
 		if strings.Contains(name, "?") {
-			return sim.OpenURI(assets.FS, uri, vehicle.NewEncoder(c.Profile))
+			src, err := sim.OpenURI(assets.FS, uri, vehicle.NewEncoder(c.Profile))
+			if err != nil {
+				return nil, err
+			}
+			src.Sim().SetCommands(vehicle.NewCommands(c.Profile))
+			return src, nil
 		}
 		s, err := NewSim(c.Profile, name, c.Config.Seed)
 		if err != nil {
 			return nil, err
 		}
+		s.SetCommands(vehicle.NewCommands(c.Profile))
 		return s.Source(uri), nil
 	}
 	return can.Open(uri)

@@ -2,7 +2,9 @@
 // named by a --can URI (SocketCAN, a log file, or the simulator), optionally
 // records it, decodes every frame into the vehicle Store on its own
 // goroutine, survives source errors and panics by reopening, and reports
-// whether frames are arriving. It does not know about the UI.
+// whether frames are arriving. It also sends the cockpit's command frames
+// on the source when the source can transmit. It does not know about the
+// UI, and it builds no frames itself.
 package feed
 
 import (
@@ -46,8 +48,10 @@ type Feed struct {
 
 	frames atomic.Uint64
 	last   atomic.Int64 // store-clock unix nanoseconds of the last frame
+	sent   atomic.Uint64
 	mu     sync.Mutex
 	err    string
+	src    can.Source // the running source; nil while none is open
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -75,6 +79,7 @@ func (f *Feed) Start() error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f.cancel, f.done = cancel, make(chan struct{})
+	f.setSource(src)
 	go f.loop(ctx, src)
 	return nil
 }
@@ -100,6 +105,7 @@ func (f *Feed) loop(ctx context.Context, src can.Source) {
 	backoff := 100 * time.Millisecond
 	for {
 		err := f.pump(ctx, src)
+		f.setSource(nil)
 		src.Close()
 		switch {
 		case ctx.Err() != nil:
@@ -120,6 +126,7 @@ func (f *Feed) loop(ctx context.Context, src can.Source) {
 			backoff = min(2*backoff, 5*time.Second)
 			var oerr error
 			if src, oerr = f.openSource(); oerr == nil {
+				f.setSource(src)
 				break
 			}
 			f.log.Error("reopening CAN source", "err", oerr)
@@ -151,6 +158,63 @@ func (f *Feed) Deliver(fr *can.Frame) {
 	f.dec.Decode(fr)
 	f.frames.Add(1)
 	f.last.Store(f.store.Now().UnixNano())
+}
+
+func (f *Feed) setSource(src can.Source) {
+	f.mu.Lock()
+	f.src = src
+	f.mu.Unlock()
+}
+
+// Send transmits fr on the running source, if it can transmit: SocketCAN
+// and the simulated car can; a recording (candump:, trc:) and the
+// tcp-listen bridge cannot, and Send returns an error saying so that
+// wraps can.ErrReadOnly. With --record the frame is recorded too. A frame
+// with a zero Time is stamped with the store's clock. Safe for concurrent
+// use; the caller decides what to send (the feed sends nothing by itself).
+func (f *Feed) Send(fr *can.Frame) error {
+	f.mu.Lock()
+	src := f.src
+	f.mu.Unlock()
+	if src == nil {
+		return fmt.Errorf("the CAN source %s is not running: commands cannot be sent", f.uri)
+	}
+	tx, ok := src.(can.Transmitter)
+	if !ok {
+		return readOnly(f.uri)
+	}
+	out := *fr
+	if out.Time.IsZero() {
+		out.Time = f.store.Now()
+	}
+	if err := tx.Write(&out); err != nil {
+		if errors.Is(err, can.ErrReadOnly) {
+			return readOnly(f.uri)
+		}
+		return fmt.Errorf("sending %s on %s: %w", &out, f.uri, err)
+	}
+	f.sent.Add(1)
+	return nil
+}
+
+// Sent is the number of frames Send has transmitted.
+func (f *Feed) Sent() uint64 { return f.sent.Load() }
+
+// readOnlyError says why a source cannot transmit.
+type readOnlyError struct{ msg string }
+
+func (e *readOnlyError) Error() string { return e.msg }
+func (e *readOnlyError) Unwrap() error { return can.ErrReadOnly }
+
+func readOnly(uri string) error {
+	scheme, _, _ := strings.Cut(uri, ":")
+	switch scheme {
+	case "candump", "trc":
+		return &readOnlyError{uri + " is a recording: commands cannot be sent"}
+	case "tcp-listen":
+		return &readOnlyError{uri + " only receives frames from its bridge: commands cannot be sent"}
+	}
+	return &readOnlyError{uri + " cannot transmit: commands cannot be sent"}
 }
 
 func (f *Feed) setErr(s string) {

@@ -256,6 +256,18 @@ func notSettable(id vss.ID) (string, bool) {
 	return "it is computed by the simulated car", true
 }
 
+// command applies a command frame's request, as the car's ECUs would: an
+// input signal the model does not compute (the climate settings, media…)
+// takes the value asked for. It reports false for a signal the model
+// computes, which it leaves alone.
+func (m *model) command(id vss.ID, v vehicle.Value) bool {
+	if !vss.Valid(id) || !settable[id] {
+		return false
+	}
+	m.val[id], m.has[id] = v, true
+	return true
+}
+
 // scenarioTime is the time on the scenario's timeline.
 func (m *model) scenarioTime() time.Duration {
 	if m.sc.End == Loop && m.sc.Duration > 0 {
@@ -684,6 +696,9 @@ func (m *model) thermal() {
 		}
 	}
 	set := m.val[vss.CabinHVACStationRow1DriverTemperature].Num
+	if set < m.cabin && m.val[vss.CabinHVACIsAirConditioningActive].Num == 0 {
+		set = math.Max(set, m.outside) // without AC, fresh air cools no lower than outside
+	}
 	if m.engine && (m.c.engineKW == 0 || m.coolant > 35 || set < m.cabin) {
 		m.cabin += (set - m.cabin) * (1 - math.Exp(-dt/240))
 	} else {

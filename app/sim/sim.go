@@ -28,8 +28,13 @@ var DefaultEpoch = time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
 // time, and every message of the encoder sent at its DBC cycle time, each
 // with its own fixed phase so that frames do not all bunch together.
 //
-// A Sim is used from one goroutine, except Override and Release, which any
-// goroutine may call.
+// A Sim is used from one goroutine, except Override, Release and Command,
+// which any goroutine may call.
+//
+// With SetCommands the car also plays the ECUs that receive the cockpit's
+// command frames (e.g. the climate ECU): Command decodes a frame with the
+// profile's command mappings and the model takes the request at its next
+// step, so the status messages then report it.
 type Sim struct {
 	sc    *Scenario
 	enc   *vehicle.Encoder
@@ -49,6 +54,19 @@ type Sim struct {
 	ovSeen    uint64
 	ov        [vss.Count + 1]vehicle.Value
 	ovOn      [vss.Count + 1]bool
+
+	cmds     *vehicle.Commands
+	cmdMu    sync.Mutex
+	cmdQueue []request
+	cmdN     atomic.Int32 // len(cmdQueue)
+	taken    atomic.Uint64
+	ignored  atomic.Uint64
+}
+
+// request is a decoded command waiting for the model's next step.
+type request struct {
+	id vss.ID
+	v  vehicle.Value
 }
 
 type due struct {
@@ -187,8 +205,58 @@ func (s *Sim) syncOverrides() {
 	}
 }
 
+// SetCommands makes the car accept the command frames of c (a profile's
+// commands; nil: none). Call it before the car runs.
+func (s *Sim) SetCommands(c *vehicle.Commands) { s.cmds = c }
+
+// Command hands the car a frame sent to it, as a bus would: a command of
+// the profile (see SetCommands) is taken at the model's next step; other
+// frames are ignored, as ECUs ignore IDs they do not listen to. Safe for
+// concurrent use.
+func (s *Sim) Command(f *can.Frame) {
+	if s.cmds == nil {
+		s.ignored.Add(1)
+		return
+	}
+	id, v, ok := s.cmds.Decode(f)
+	if !ok {
+		s.ignored.Add(1)
+		return
+	}
+	s.cmdMu.Lock()
+	s.cmdQueue = append(s.cmdQueue, request{id, v})
+	s.cmdN.Store(int32(len(s.cmdQueue)))
+	s.cmdMu.Unlock()
+}
+
+// CommandStats returns how many frames Command took as commands the model
+// acted on, and how many it ignored (no command of the profile, or a
+// signal the model computes itself).
+func (s *Sim) CommandStats() (taken, ignored uint64) {
+	return s.taken.Load(), s.ignored.Load()
+}
+
+// takeCommands applies the queued commands to the model.
+func (s *Sim) takeCommands() {
+	s.cmdMu.Lock()
+	q := s.cmdQueue
+	s.cmdQueue = nil
+	s.cmdN.Store(0)
+	s.cmdMu.Unlock()
+	for _, r := range q {
+		if s.m.command(r.id, r.v) {
+			s.taken.Add(1)
+		} else {
+			s.ignored.Add(1)
+		}
+	}
+}
+
 // advanceTo runs the model up to simulated time t (the last whole Tick).
 func (s *Sim) advanceTo(t time.Duration) {
+	if s.cmdN.Load() > 0 {
+		s.takeCommands()
+	}
 	for s.m.t+Tick <= t {
 		s.m.advance()
 	}
@@ -284,6 +352,19 @@ type Source struct {
 }
 
 var _ can.Source = (*Source)(nil)
+
+// Write sends a frame to the simulated car (see Sim.Command). Safe to call
+// while another goroutine runs Next.
+func (src *Source) Write(f *can.Frame) error {
+	if src.closed.Load() {
+		return ErrClosed
+	}
+	if err := f.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", src.name, err)
+	}
+	src.sim.Command(f)
+	return nil
+}
 
 // SourceOption configures a Source.
 type SourceOption func(*Source)

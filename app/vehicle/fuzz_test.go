@@ -92,6 +92,9 @@ func FuzzMapping(f *testing.F) {
 	f.Add([]byte(mappingHead + "[[signal]]\nvss = \"Vehicle.Powertrain.Transmission.SelectedGear\"\nsignal = \"GearSelector\"\nvalues = { P = 126, 1 = -1, \"0x2\" = 0, D = 127 }\n"))
 	f.Add([]byte(mappingHead + "[[signal]]\nvss = \"Vehicle.Speed\"\nsignal = \"VehicleSpeed\"\nunit = \"mph\"\nscale = 1.5\noffset = -2\ntimeout = \"1s\"\n"))
 	f.Add([]byte("name = \"x\"\ndbc = \"fascia_demo.dbc\"\n[[signal]]\nvss = '''Vehicle.Speed'''\nsignal = \"\"\"\nVehicleSpeed\"\"\"\n[x]\ny = [1, {a = 2}]\n"))
+	f.Add([]byte(mappingHead + tempEntry + "command = \"HVAC_TEMP_REQUEST.DriverTempRequest\"\n" + acEntry + "command = \"ACRequest\"\n"))
+	f.Add([]byte(mappingHead + tempEntry + "unit = \"Fahrenheit\"\nscale = 2\ncommand = \"DriverTempRequest\"\n" + acEntry + "values = { 1 = true, 0 = false }\ncommand = 'HVAC_AC_REQUEST.ACRequest'\n"))
+	f.Add([]byte(mappingHead + "[[signal]]\nvss = \"Vehicle.Powertrain.Transmission.SelectedGear\"\nsignal = \"CurrentGear\"\ncommand = \"GearSelector\"\n"))
 	p, _ := fuzzSetup()
 	db := p.DB
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -114,6 +117,21 @@ func FuzzMapping(f *testing.F) {
 		for i := range enc.Messages() {
 			enc.Encode(i, get, &fr)
 			d.Decode(&fr)
+		}
+		cmds := NewCommands(q)
+		for _, id := range cmds.IDs() {
+			for _, v := range []Value{{Num: 1}, {}, {Num: 21.5}, {Num: -3}, {Num: 1e300}, {Str: "x"}} {
+				if err := cmds.Encode(id, v, &fr); err != nil {
+					if err.Error() == "" {
+						t.Fatal("empty error")
+					}
+					continue
+				}
+				if got, _, ok := cmds.Decode(&fr); ok && got != id {
+					t.Fatalf("command for %d decoded as %d", id, got)
+				}
+				d.Decode(&fr)
+			}
 		}
 	})
 }

@@ -28,6 +28,7 @@ import (
 //	offset  = 0.0               # optional
 //	values  = { P = 126, R = -1, N = 0, D = 127 }  # optional enum table
 //	timeout = "500ms"           # optional staleness timeout
+//	command = "MSG.SIGNAL"      # optional: the DBC signal that sets this actuator
 //
 // unit: the DBC's physical value (raw*factor + offset) is converted from this
 // unit to the VSS signal's unit. Left out, the DBC signal's own unit is used
@@ -59,6 +60,17 @@ import (
 // GenMsgCycleTime (× the number of multiplexer pages for a multiplexed
 // signal, since pages take turns), else DefaultTimeout.
 //
+// command: the DBC signal the cockpit transmits to ask the car to change
+// this VSS signal ("SIGNAL" when the name is unique in the DBC, else
+// "MESSAGE.SIGNAL"). The entry's unit, scale, offset and values apply to the
+// command signal too, the same way round as for decoding (the command
+// carries the value the status signal reports). Only VSS actuators take a
+// command (VSS's "type": sensors and attributes are refused). The command
+// message must not be mapped as a status message, and carries exactly one
+// command: sending one never changes another actuator. A command signal
+// must not be multiplexed. Other signals of a command message are sent as
+// raw 0.
+//
 // One DBC signal may feed several VSS signals (e.g. a turn-signal enum feeding
 // Left and Right). A VSS signal takes exactly one source: mapping a VSS path
 // twice is an error.
@@ -84,6 +96,7 @@ type mappingEntry struct {
 	Offset  *float64
 	Values  []valueEntry // in file order
 	Timeout time.Duration
+	Command string         // "SIGNAL" or "MESSAGE.SIGNAL"; "" when none
 	lines   map[string]int // key → line
 }
 
@@ -117,6 +130,7 @@ type tomlSignal struct {
 	Offset  *float64 `toml:"offset"`
 	Values  any      `toml:"values"`
 	Timeout string   `toml:"timeout"`
+	Command *string  `toml:"command"`
 }
 
 // A LoadError is a list of problems found while loading a profile, each
@@ -220,6 +234,18 @@ undecoded:
 		}
 		if s.Signal == "" {
 			p.add(file, e.Line, "[[signal]] %s without signal", s.VSS)
+		}
+		if s.Command != nil {
+			c := strings.TrimSpace(*s.Command)
+			msg, sig, dotted := strings.Cut(c, ".")
+			switch {
+			case c == "":
+				p.add(file, e.line("command"), "%s: empty command: name the DBC signal that sets it (SIGNAL or MESSAGE.SIGNAL)", s.VSS)
+			case dotted && (msg == "" || sig == "" || strings.Contains(sig, ".")):
+				p.add(file, e.line("command"), "%s: command %q: want SIGNAL or MESSAGE.SIGNAL", s.VSS, c)
+			default:
+				e.Command = c
+			}
 		}
 		if s.Timeout != "" {
 			d, err := time.ParseDuration(s.Timeout)

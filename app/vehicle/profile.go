@@ -25,6 +25,11 @@ type Profile struct {
 	Dir      string // the folder it was loaded from
 	DB       *dbc.Database
 	Mappings []Mapping // in mapping file order
+	// Commands are the actuators the cockpit may ask the car to change
+	// (the mapping's command keys), in mapping file order: each a DBC
+	// signal of a message that no status mapping reads and that carries
+	// no other command. Empty when the profile declares no command.
+	Commands []Mapping
 	// Warnings lists tolerated defects of the DBC file, definitions the DBC
 	// loader could not keep, and doubtful points of the mapping.
 	Warnings []dbc.Issue
@@ -116,6 +121,7 @@ func resolveProfile(mf *mappingFile, db *dbc.Database) (*Profile, error) {
 	var probs problems
 	seen := map[vss.ID]int{}
 	dbName := path.Base(filepath.ToSlash(db.File))
+	var commands []*mappingEntry // entries with a command whose status mapping compiled
 	for i := range mf.Signal {
 		e := &mf.Signal[i]
 		if e.VSS == "" || e.Signal == "" {
@@ -148,68 +154,9 @@ func resolveProfile(mf *mappingFile, db *dbc.Database) (*Profile, error) {
 			fail(keyOr(e, "message", "signal"), "%s", strings.ReplaceAll(why, "%DBC%", dbName))
 			continue
 		}
-		m := Mapping{VSS: id, Message: msg, Signal: sig, Scale: 1, Line: e.Line}
-		if e.Scale != nil {
-			m.Scale = *e.Scale
-		}
-		if e.Offset != nil {
-			m.Offset = *e.Offset
-		}
-		fld, err := compileField(sig)
-		if err != nil {
-			fail("signal", "DBC %s.%s: %v", msg.Name, sig.Name, err)
+		m, ok := compileMapping(e, id, vs, msg, sig, fail, warn)
+		if !ok {
 			continue
-		}
-		m.fld = fld
-		conds, err := muxChain(msg, sig)
-		if err != nil {
-			fail("signal", "DBC %s.%s: %v", msg.Name, sig.Name, err)
-			continue
-		}
-		m.conds = conds
-		if math.IsNaN(m.Scale) || math.IsInf(m.Scale, 0) || m.Scale == 0 {
-			fail("scale", "scale must be a non-zero number")
-			continue
-		}
-		if math.IsNaN(m.Offset) || math.IsInf(m.Offset, 0) {
-			fail("offset", "offset must be a number")
-			continue
-		}
-		ref := fmt.Sprintf("DBC %s.%s", msg.Name, sig.Name)
-		switch {
-		case e.Values != nil:
-			if e.Unit != "" || e.Scale != nil || e.Offset != nil {
-				fail("values", "a values table replaces unit, scale and offset: remove them")
-				continue
-			}
-			if fld.kind == kindFloat32 || fld.kind == kindFloat64 {
-				fail("values", "%s is a floating-point signal: a values table needs an integer signal", ref)
-				continue
-			}
-			vals, ok := resolveValues(e, vs, sig, &fld, fail)
-			if !ok {
-				continue
-			}
-			m.Values, m.kind = vals, convEnum
-		case vs.Datatype == vss.String:
-			fail("vss", "%s is a string signal: map %s with a values table", vs.Path, ref)
-			continue
-		case vs.Datatype == vss.Boolean:
-			if e.Unit != "" || e.Scale != nil || e.Offset != nil {
-				fail(keyOr(e, "unit", "scale", "offset"), "%s is boolean (non-zero is true): unit, scale and offset do not apply; use a values table to map other values", vs.Path)
-				continue
-			}
-			m.kind = convBool
-			m.a, m.b = sig.Factor, sig.Offset
-		default:
-			ua, ub, unitName, ok := resolveUnit(e, vs, sig, ref, fail, warn)
-			if !ok {
-				continue
-			}
-			m.Unit = unitName
-			m.kind = convNumber
-			m.a = sig.Factor * ua * m.Scale
-			m.b = (sig.Offset*ua+ub)*m.Scale + m.Offset
 		}
 		switch {
 		case e.Timeout > 0:
@@ -220,11 +167,153 @@ func resolveProfile(mf *mappingFile, db *dbc.Database) (*Profile, error) {
 			m.Timeout = DefaultTimeout
 		}
 		p.Mappings = append(p.Mappings, m)
+		if e.Command != "" {
+			commands = append(commands, e)
+		}
 	}
+	p.Commands = resolveCommands(mf, db, p, commands, &probs)
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// resolveCommands resolves the command keys of entries (whose status
+// mappings are in p.Mappings) against db.
+func resolveCommands(mf *mappingFile, db *dbc.Database, p *Profile, entries []*mappingEntry, probs *problems) []Mapping {
+	dbName := path.Base(filepath.ToSlash(db.File))
+	status := map[*dbc.Message]int{} // message → line of its first status mapping
+	for _, m := range p.Mappings {
+		if _, ok := status[m.Message]; !ok {
+			status[m.Message] = m.Line
+		}
+	}
+	type carrier struct {
+		vss  string
+		line int
+	}
+	carries := map[*dbc.Message]carrier{}
+	var out []Mapping
+	for _, e := range entries {
+		// Problems of the DBC side point at the command key.
+		fail := func(key string, format string, args ...any) {
+			if key == "signal" || key == "message" {
+				key = "command"
+			}
+			probs.add(mf.File, e.line(key), "%s: command %s: %s", e.VSS, e.Command, fmt.Sprintf(format, args...))
+		}
+		warn := func(key string, format string, args ...any) {
+			if key == "signal" || key == "message" {
+				key = "command"
+			}
+			p.Warnings = append(p.Warnings, dbc.Issue{File: mf.File, Line: e.line(key), Msg: e.VSS + ": command " + e.Command + ": " + fmt.Sprintf(format, args...)})
+		}
+		id, _ := vss.Lookup(e.VSS)
+		vs := vss.Get(id)
+		if vs.Type != vss.Actuator {
+			fail("command", "%s is a VSS %s, not an actuator: only actuators take a command", vs.Path, vs.Type)
+			continue
+		}
+		msgName, sigName, dotted := strings.Cut(e.Command, ".")
+		if !dotted {
+			msgName, sigName = "", msgName
+		}
+		msg, sig, why := findSignal(db, msgName, sigName)
+		if sig == nil {
+			fail("command", "%s", strings.ReplaceAll(why, "%DBC%", dbName))
+			continue
+		}
+		if l, ok := status[msg]; ok {
+			fail("command", "message %s is mapped as a status message (line %d): a command must have a message of its own", msg.Name, l)
+			continue
+		}
+		if c, ok := carries[msg]; ok {
+			fail("command", "message %s already carries the command of %s (line %d): each command message carries one actuator, so that sending one never changes another", msg.Name, c.vss, c.line)
+			continue
+		}
+		if sig.Multiplexed() || sig.IsSwitch {
+			fail("command", "DBC %s.%s is multiplexed: a command signal must be a plain signal", msg.Name, sig.Name)
+			continue
+		}
+		m, ok := compileMapping(e, id, vs, msg, sig, fail, warn)
+		if !ok {
+			continue
+		}
+		carries[msg] = carrier{e.VSS, e.Line}
+		out = append(out, m)
+	}
+	return out
+}
+
+// compileMapping compiles the conversion between DBC signal sig and VSS
+// signal vs as entry e describes it (unit, scale, offset, values), for
+// decoding and encoding alike. fail reports a problem at a key of e.
+func compileMapping(e *mappingEntry, id vss.ID, vs *vss.Signal, msg *dbc.Message, sig *dbc.Signal,
+	fail func(string, string, ...any), warn func(string, string, ...any)) (Mapping, bool) {
+	m := Mapping{VSS: id, Message: msg, Signal: sig, Scale: 1, Line: e.Line}
+	if e.Scale != nil {
+		m.Scale = *e.Scale
+	}
+	if e.Offset != nil {
+		m.Offset = *e.Offset
+	}
+	fld, err := compileField(sig)
+	if err != nil {
+		fail("signal", "DBC %s.%s: %v", msg.Name, sig.Name, err)
+		return m, false
+	}
+	m.fld = fld
+	conds, err := muxChain(msg, sig)
+	if err != nil {
+		fail("signal", "DBC %s.%s: %v", msg.Name, sig.Name, err)
+		return m, false
+	}
+	m.conds = conds
+	if math.IsNaN(m.Scale) || math.IsInf(m.Scale, 0) || m.Scale == 0 {
+		fail("scale", "scale must be a non-zero number")
+		return m, false
+	}
+	if math.IsNaN(m.Offset) || math.IsInf(m.Offset, 0) {
+		fail("offset", "offset must be a number")
+		return m, false
+	}
+	ref := fmt.Sprintf("DBC %s.%s", msg.Name, sig.Name)
+	switch {
+	case e.Values != nil:
+		if e.Unit != "" || e.Scale != nil || e.Offset != nil {
+			fail("values", "a values table replaces unit, scale and offset: remove them")
+			return m, false
+		}
+		if fld.kind == kindFloat32 || fld.kind == kindFloat64 {
+			fail("values", "%s is a floating-point signal: a values table needs an integer signal", ref)
+			return m, false
+		}
+		vals, ok := resolveValues(e, vs, sig, &fld, fail)
+		if !ok {
+			return m, false
+		}
+		m.Values, m.kind = vals, convEnum
+	case vs.Datatype == vss.String:
+		fail("vss", "%s is a string signal: map %s with a values table", vs.Path, ref)
+		return m, false
+	case vs.Datatype == vss.Boolean:
+		if e.Unit != "" || e.Scale != nil || e.Offset != nil {
+			fail(keyOr(e, "unit", "scale", "offset"), "%s is boolean (non-zero is true): unit, scale and offset do not apply; use a values table to map other values", vs.Path)
+			return m, false
+		}
+		m.kind = convBool
+		m.a, m.b = sig.Factor, sig.Offset
+	default:
+		ua, ub, unitName, ok := resolveUnit(e, vs, sig, ref, fail, warn)
+		if !ok {
+			return m, false
+		}
+		m.Unit = unitName
+		m.kind = convNumber
+		m.a = sig.Factor * ua * m.Scale
+		m.b = (sig.Offset*ua+ub)*m.Scale + m.Offset
+	}
+	return m, true
 }
 
 // keyOr returns the first key written in the entry, else the last one given.

@@ -6,6 +6,7 @@ package can
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -96,6 +97,18 @@ type Source interface {
 	Name() string
 	Close() error
 }
+
+// Transmitter is a Source that can also send frames on its bus (SocketCAN,
+// the simulated car). Write is safe to call while Next runs on another
+// goroutine.
+type Transmitter interface {
+	Source
+	Write(f *Frame) error
+}
+
+// ErrReadOnly is wrapped by Recorder.Write when the recorded source
+// cannot transmit (a log file, a receive-only bridge).
+var ErrReadOnly = errors.New("the source cannot transmit")
 
 // Sink accepts frames.
 type Sink interface {

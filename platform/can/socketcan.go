@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	einride "go.einride.tech/can"
@@ -41,6 +42,24 @@ type SocketCANSource struct {
 	rx    *socketcan.Receiver
 	dirty bool // a cancelled Next left a read deadline set
 	now   func() time.Time
+
+	txMu sync.Mutex
+	tx   *SocketCANSink // on conn, made by the first Write
+}
+
+var _ Transmitter = (*SocketCANSource)(nil)
+
+// Write sends one classic CAN frame on the source's own socket (a raw CAN
+// socket does not receive its own frames back by default). Safe to call
+// while another goroutine blocks in Next; writes are serialised and each
+// is bounded by one second.
+func (s *SocketCANSource) Write(f *Frame) error {
+	s.txMu.Lock()
+	defer s.txMu.Unlock()
+	if s.tx == nil {
+		s.tx = NewSocketCANSink(s.conn, s.name)
+	}
+	return s.tx.Write(f)
 }
 
 // NewSocketCANSource reads frames from conn; name (e.g. "socketcan:can0")

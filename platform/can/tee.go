@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 )
 
 // Recorder is the Source returned by Tee.
@@ -19,7 +20,8 @@ type Recorder struct {
 }
 
 // Tee returns a Source that passes on src's frames and writes each one to
-// sink (for --record). A failing sink never holds up the frames: recording
+// sink (for --record). Its Write transmits through src (see
+// Recorder.Write) and records the frames sent too. A failing sink never holds up the frames: recording
 // stops at the first write error, which Err and Close report. Close closes
 // both src and sink.
 func Tee(src Source, sink Sink) Source {
@@ -58,6 +60,34 @@ func (r *Recorder) Recorded() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.recorded
+}
+
+// Write sends f on the recorded source when it is a Transmitter, and
+// records it like the frames received (a frame with a zero Time is stamped
+// with the wall clock). For another source it returns an error wrapping
+// ErrReadOnly and records nothing.
+func (r *Recorder) Write(f *Frame) error {
+	tx, ok := r.src.(Transmitter)
+	if !ok {
+		return fmt.Errorf("%s: %w", r.src.Name(), ErrReadOnly)
+	}
+	if err := tx.Write(f); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.err == nil && !r.closed {
+		rec := *f
+		if rec.Time.IsZero() {
+			rec.Time = time.Now()
+		}
+		if err := r.sink.Write(&rec); err != nil {
+			r.err = fmt.Errorf("recording %s stopped after %d frames: %w", r.src.Name(), r.recorded, err)
+		} else {
+			r.recorded++
+		}
+	}
+	return nil
 }
 
 // Close closes the source, then the sink, and reports any recording error.

@@ -49,10 +49,32 @@ func (d Datatype) IsNumeric() bool { return d >= Int8 && d <= Double }
 // IsInteger reports whether d is one of the integer types.
 func (d Datatype) IsInteger() bool { return d >= Int8 && d <= Uint64 }
 
+// Kind is what a VSS signal is: a sensor the car reports, an actuator
+// the car reports and can be asked to change, or a fixed attribute.
+type Kind uint8
+
+// VSS signal kinds ("type" in the VSS export).
+const (
+	Sensor Kind = iota + 1
+	Actuator
+	Attribute
+)
+
+var kindNames = [...]string{"", "sensor", "actuator", "attribute"}
+
+// String returns the VSS spelling of the kind.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "invalid"
+}
+
 // Signal is one catalog entry.
 type Signal struct {
 	ID          ID
 	Path        string
+	Type        Kind // sensor, actuator or attribute, as VSS (or the overlay) says
 	Datatype    Datatype
 	Unit        string   // VSS unit, e.g. "km/h"; empty when unitless
 	Min, Max    float64  // NaN when VSS gives no limit

@@ -63,6 +63,12 @@ func TestCatalog(t *testing.T) {
 			t.Fatalf("catalog entry %d has ID %d", i, s.ID)
 		}
 	}
+	for id, want := range map[ID]Kind{Speed: Sensor, CabinHVACStationRow1DriverTemperature: Actuator,
+		CabinHVACIsAirConditioningActive: Actuator, PowertrainType: Attribute, OBDStatusIsMILOn: Sensor} {
+		if got := Get(id).Type; got != want {
+			t.Errorf("%s is a %s, want %s", Get(id).Path, got, want)
+		}
+	}
 	if Valid(0) || Valid(ID(Count+1)) {
 		t.Fatal("Valid accepts IDs outside the catalog")
 	}

@@ -94,6 +94,11 @@ func run(vssPath, overlayPath, listPath, out string) error {
 		if !ok {
 			return fmt.Errorf("%s:%d: %s is not a VSS leaf signal", listPath, line, p)
 		}
+		switch l.Type {
+		case "sensor", "actuator", "attribute":
+		default:
+			return fmt.Errorf("%s:%d: %s has type %q: want sensor, actuator or attribute", listPath, line, p, l.Type)
+		}
 		if l.Datatype == "" || strings.HasSuffix(l.Datatype, "[]") {
 			return fmt.Errorf("%s:%d: %s has datatype %q, which the catalog does not support", listPath, line, p, l.Datatype)
 		}
@@ -119,8 +124,8 @@ func run(vssPath, overlayPath, listPath, out string) error {
 	b.WriteString(")\n\nvar catalog = [...]Signal{\n\t{},\n")
 	for i, p := range paths {
 		l := leaves[p]
-		fmt.Fprintf(&b, "\t{ID: %d, Path: %q, Datatype: %s, Unit: %q, Min: %s, Max: %s, Allowed: %s, Description: %q, Overlay: %v},\n",
-			i+1, p, typeConst(l.Datatype), l.Unit, num(l.Min), num(l.Max), strs(l.Allowed), l.Description, overlay[p])
+		fmt.Fprintf(&b, "\t{ID: %d, Path: %q, Type: %s, Datatype: %s, Unit: %q, Min: %s, Max: %s, Allowed: %s, Description: %q, Overlay: %v},\n",
+			i+1, p, kindConst(l.Type), typeConst(l.Datatype), l.Unit, num(l.Min), num(l.Max), strs(l.Allowed), l.Description, overlay[p])
 	}
 	b.WriteString("}\n")
 	src, err := format.Source(b.Bytes())
@@ -154,6 +159,10 @@ func walk(path string, raw node, leaves map[string]leaf) error {
 
 func constName(path string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(path, "Vehicle."), ".", "")
+}
+
+func kindConst(t string) string {
+	return strings.ToUpper(t[:1]) + t[1:]
 }
 
 func typeConst(dt string) string {
