@@ -52,6 +52,7 @@ type Feed struct {
 	mu     sync.Mutex
 	err    string
 	src    can.Source // the running source; nil while none is open
+	tx     func(*can.Frame) error // see Transmit
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -176,8 +177,19 @@ func (f *Feed) Send(fr *can.Frame) error {
 	f.mu.Lock()
 	src := f.src
 	f.mu.Unlock()
-	if src == nil {
+	if src == nil && f.tx == nil {
 		return fmt.Errorf("the CAN source %s is not running: commands cannot be sent", f.uri)
+	}
+	if src == nil {
+		out := *fr
+		if out.Time.IsZero() {
+			out.Time = f.store.Now()
+		}
+		if err := f.tx(&out); err != nil {
+			return fmt.Errorf("sending %s: %w", &out, err)
+		}
+		f.sent.Add(1)
+		return nil
 	}
 	tx, ok := src.(can.Transmitter)
 	if !ok {
@@ -195,6 +207,15 @@ func (f *Feed) Send(fr *can.Frame) error {
 	}
 	f.sent.Add(1)
 	return nil
+}
+
+// Transmit gives a feed that runs no source of its own (its frames come
+// through Deliver, as in scripted runs) somewhere to send: Send calls
+// send while no source is running.
+func (f *Feed) Transmit(send func(*can.Frame) error) {
+	f.mu.Lock()
+	f.tx = send
+	f.mu.Unlock()
 }
 
 // Sent is the number of frames Send has transmitted.

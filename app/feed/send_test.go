@@ -128,3 +128,28 @@ func TestSendReadOnly(t *testing.T) {
 		fd.Close()
 	}
 }
+
+// TestSendTransmit: a feed that runs no source (its frames come through
+// Deliver) says so, until Transmit gives it somewhere to send; then Send
+// stamps and hands over the frame and counts it.
+func TestSendTransmit(t *testing.T) {
+	p, _ := demo(t)
+	store := vehicle.NewStore(func() time.Time { return time.Unix(1_700_000_000, 0) })
+	fd := New("sim:city", nil, vehicle.NewDecoder(p, store), store, Options{})
+	cmd := can.Frame{ID: 0x302, Len: 1, Data: [can.MaxLen]byte{1}}
+	if err := fd.Send(&cmd); err == nil || !strings.Contains(err.Error(), "not running") {
+		t.Fatalf("no source, no transmitter: %v", err)
+	}
+	var got []can.Frame
+	fd.Transmit(func(f *can.Frame) error { got = append(got, *f); return nil })
+	if err := fd.Send(&cmd); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != 0x302 || !got[0].Time.Equal(time.Unix(1_700_000_000, 0)) || fd.Sent() != 1 {
+		t.Fatalf("sent %v, count %d", got, fd.Sent())
+	}
+	fd.Transmit(func(*can.Frame) error { return errors.New("car asleep") })
+	if err := fd.Send(&cmd); err == nil || !strings.Contains(err.Error(), "car asleep") || fd.Sent() != 1 {
+		t.Fatalf("failing transmitter: %v, count %d", err, fd.Sent())
+	}
+}

@@ -124,6 +124,7 @@ func (d *Driver) Load(scenario string, seed uint64) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	s.SetCommands(vehicle.NewCommands(d.prof))
 	d.scenario, d.seed, d.sim = scenario, seed, s
 	d.setVirt()
 	for id, v := range d.overrides {
@@ -134,6 +135,18 @@ func (d *Driver) Load(scenario string, seed uint64) error {
 		seedRNG = s.Scenario().Seed
 	}
 	d.rng = rand.New(rand.NewPCG(seedRNG, 0x7e57e7))
+	return nil
+}
+
+// Write hands the car a frame the cockpit sends (a command of the
+// profile, e.g. a climate request; see sim.Sim.Command).
+func (d *Driver) Write(f *can.Frame) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.sim == nil {
+		return errors.New("no car: the script has not started a scenario")
+	}
+	d.sim.Command(f)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -110,10 +111,21 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	var logMu sync.Mutex // the car's frames and the cockpit's commands share the log
 	d = script.NewDriver(c.Profile, func(f *can.Frame) error {
 		c.Feed.Deliver(f)
+		logMu.Lock()
+		defer logMu.Unlock()
 		return rec.Write(f)
 	}, nil)
+	c.Feed.Transmit(func(f *can.Frame) error {
+		if err := d.Write(f); err != nil {
+			return err
+		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		return rec.Write(f)
+	})
 
 	var rep *script.Report
 	// Fyne's test app runs fyne.Do at once only off the process's main
@@ -207,11 +219,22 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if err != nil {
 		return nil, err
 	}
+	var logMu sync.Mutex // the car's frames and the cockpit's commands share the log
 	d := script.NewDriver(c.Profile, func(f *can.Frame) error {
 		f.Time = time.Now()
 		c.Feed.Deliver(f)
+		logMu.Lock()
+		defer logMu.Unlock()
 		return rec.Write(f)
 	}, nil)
+	c.Feed.Transmit(func(f *can.Frame) error {
+		if err := d.Write(f); err != nil {
+			return err
+		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		return rec.Write(f)
+	})
 	player := NewLivePlayer(d)
 	defer player.Close()
 	ctx, cancel := context.WithCancel(context.Background())
