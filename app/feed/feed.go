@@ -51,7 +51,7 @@ type Feed struct {
 	sent   atomic.Uint64
 	mu     sync.Mutex
 	err    string
-	src    can.Source // the running source; nil while none is open
+	src    can.Source             // the running source; nil while none is open
 	tx     func(*can.Frame) error // see Transmit
 	cancel context.CancelFunc
 	done   chan struct{}
