@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 	"github.com/fascia-hmi/fascia/app/voice"
 	"github.com/fascia-hmi/fascia/platform/can"
+	"github.com/fascia-hmi/fascia/platform/can/cantest"
 )
 
 // climateCockpit builds the real cockpit on a profile folder (""; the
@@ -158,21 +157,7 @@ func TestClimateNotAvailable(t *testing.T) {
 // CAN bus (no vcan module here) and returns the other end.
 func socketFeed(t *testing.T, p *vehicle.Profile) (*feed.Feed, net.Conn) {
 	t.Helper()
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := func(fd int) net.Conn {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		defer f.Close()
-		c, err := net.FileConn(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	a, b := conn(fds[0]), conn(fds[1])
-	t.Cleanup(func() { b.Close() })
+	a, b := cantest.Pair(t)
 	store := vehicle.NewStore(nil)
 	open := func(string) (can.Source, error) { return can.NewSocketCANSource(a, "socketcan:pair"), nil }
 	fd := feed.New("socketcan:pair", open, vehicle.NewDecoder(p, store), store, feed.Options{})

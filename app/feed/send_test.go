@@ -4,46 +4,23 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/platform/can"
+	"github.com/fascia-hmi/fascia/platform/can/cantest"
 )
-
-// socketpair returns two connected datagram sockets standing for a CAN
-// bus (no vcan module here): frames written on one arrive on the other.
-func socketpair(t *testing.T) (net.Conn, net.Conn) {
-	t.Helper()
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := func(fd int) net.Conn {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		defer f.Close()
-		c, err := net.FileConn(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	a, b := conn(fds[0]), conn(fds[1])
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a, b
-}
 
 // TestSendSocketCAN transmits through the running SocketCAN source and
 // records the frame sent with --record.
 func TestSendSocketCAN(t *testing.T) {
 	p, enc := demo(t)
 	store := vehicle.NewStore(nil)
-	a, b := socketpair(t)
+	a, b := cantest.Pair(t)
 	out := filepath.Join(t.TempDir(), "rec.log")
 	open := func(string) (can.Source, error) { return can.NewSocketCANSource(a, "socketcan:a"), nil }
 	fd := New("socketcan:a", open, vehicle.NewDecoder(p, store), store, Options{Record: out})

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"io"
 	"net"
-	"os"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fascia-hmi/fascia/platform/can/cantest"
 )
 
 // record builds a Linux struct can_frame: id+flags (LE), len, 3 pad bytes, data[8].
@@ -134,28 +134,8 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// socketpair returns two connected datagram-preserving sockets, as a CAN
-// raw socket is.
-func socketpair(t *testing.T) (net.Conn, net.Conn) {
-	t.Helper()
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_SEQPACKET, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := func(fd int) net.Conn {
-		f := os.NewFile(uintptr(fd), "socketpair")
-		defer f.Close()
-		c, err := net.FileConn(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	return conn(fds[0]), conn(fds[1])
-}
-
 func TestSocketCANSocketpair(t *testing.T) {
-	a, b := socketpair(t)
+	a, b := cantest.Pair(t)
 	srcA, sinkA := NewSocketCANSource(a, "a"), NewSocketCANSink(a, "a")
 	srcB, sinkB := NewSocketCANSource(b, "b"), NewSocketCANSink(b, "b")
 	defer a.Close()

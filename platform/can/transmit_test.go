@@ -8,12 +8,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fascia-hmi/fascia/platform/can/cantest"
 )
 
 // TestSocketCANSourceWrite sends frames on a source's own socket while a
 // goroutine blocks in its Next, and receives them at the other end.
 func TestSocketCANSourceWrite(t *testing.T) {
-	a, b := socketpair(t)
+	a, b := cantest.Pair(t)
 	src, peer := NewSocketCANSource(a, "socketcan:a"), NewSocketCANSource(b, "socketcan:b")
 	defer b.Close()
 	var _ Transmitter = src
@@ -63,7 +65,7 @@ func TestSocketCANSourceWrite(t *testing.T) {
 // TestTeeWrite records transmitted frames with the received ones, and
 // refuses to transmit through a recording.
 func TestTeeWrite(t *testing.T) {
-	a, b := socketpair(t)
+	a, b := cantest.Pair(t)
 	defer b.Close()
 	out := filepath.Join(t.TempDir(), "rec.log")
 	sink, err := Create("candump:" + out)

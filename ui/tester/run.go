@@ -111,21 +111,7 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var logMu sync.Mutex // the car's frames and the cockpit's commands share the log
-	d = script.NewDriver(c.Profile, func(f *can.Frame) error {
-		c.Feed.Deliver(f)
-		logMu.Lock()
-		defer logMu.Unlock()
-		return rec.Write(f)
-	}, nil)
-	c.Feed.Transmit(func(f *can.Frame) error {
-		if err := d.Write(f); err != nil {
-			return err
-		}
-		logMu.Lock()
-		defer logMu.Unlock()
-		return rec.Write(f)
-	})
+	d = connect(c, rec, false)
 
 	var rep *script.Report
 	// Fyne's test app runs fyne.Do at once only off the process's main
@@ -219,22 +205,7 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if err != nil {
 		return nil, err
 	}
-	var logMu sync.Mutex // the car's frames and the cockpit's commands share the log
-	d := script.NewDriver(c.Profile, func(f *can.Frame) error {
-		f.Time = time.Now()
-		c.Feed.Deliver(f)
-		logMu.Lock()
-		defer logMu.Unlock()
-		return rec.Write(f)
-	}, nil)
-	c.Feed.Transmit(func(f *can.Frame) error {
-		if err := d.Write(f); err != nil {
-			return err
-		}
-		logMu.Lock()
-		defer logMu.Unlock()
-		return rec.Write(f)
-	})
+	d := connect(c, rec, true)
 	player := NewLivePlayer(d)
 	defer player.Close()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -288,4 +259,31 @@ func NewLivePlayer(d *script.Driver) *script.Player {
 	p := script.NewPlayer(d)
 	p.Start()
 	return p
+}
+
+// connect makes the script's car: its frames go to the cockpit's feed and
+// the run's log, and the cockpit's commands (Feed.Send) go to the car and
+// the log. wall stamps the car's frames with the wall clock (real-time
+// runs).
+func connect(c *app.Cockpit, log can.Sink, wall bool) *script.Driver {
+	var mu sync.Mutex // the car's frames and the cockpit's commands share the log
+	record := func(f *can.Frame) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return log.Write(f)
+	}
+	d := script.NewDriver(c.Profile, func(f *can.Frame) error {
+		if wall {
+			f.Time = time.Now()
+		}
+		c.Feed.Deliver(f)
+		return record(f)
+	}, nil)
+	c.Feed.Transmit(func(f *can.Frame) error {
+		if err := d.Write(f); err != nil {
+			return err
+		}
+		return record(f)
+	})
+	return d
 }
