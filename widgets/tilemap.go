@@ -105,7 +105,8 @@ type TileMap struct {
 	px, py   float64
 	pinLabel string
 
-	turn int // the TileID.Turn the map asks for
+	turn      int       // the TileID.Turn the map asks for
+	pinchedAt time.Time // the last pinch step
 
 	drawn   drawnState
 	pending atomic.Bool
@@ -487,13 +488,19 @@ func angleDiff(a, b float64) float64 {
 	return d
 }
 
-// Dragged implements fyne.Draggable: the map follows the finger.
+// Dragged implements fyne.Draggable: the map follows the finger, except
+// during a pinch (under a display server the first finger of a pinch also
+// arrives as the pointer, which would pan the map while it zooms).
 func (m *TileMap) Dragged(e *fyne.DragEvent) {
-	if !m.Interactive {
+	if !m.Interactive || m.now().Sub(m.pinchedAt) < pinchHold {
 		return
 	}
 	m.PanBy(e.Dragged.DX, e.Dragged.DY)
 }
+
+// pinchHold is how long after a pinch step drags are taken for one of its
+// fingers.
+const pinchHold = 300 * time.Millisecond
 
 // DragEnd implements fyne.Draggable.
 func (m *TileMap) DragEnd() {}
@@ -531,6 +538,7 @@ func (m *TileMap) Pinched(scale float32, at fyne.Position) {
 	if !m.Interactive || !(scale > 0) || math.IsInf(float64(scale), 0) {
 		return
 	}
+	m.pinchedAt = m.now()
 	m.ZoomAt(math.Log2(float64(scale)), at)
 }
 

@@ -469,6 +469,21 @@ func TestControls(t *testing.T) {
 	if math.Abs(m.Zoom()-15.5) > 1e-6 {
 		t.Errorf("degenerate pinches changed the zoom to %v", m.Zoom())
 	}
+	// Under a display server the first finger of a pinch is also the
+	// pointer: its drags do not pan the map while the pinch goes on.
+	clock := time.Now()
+	m.Now = func() time.Time { return clock }
+	m.Pinched(1, at)
+	lat1, lon1 := m.Center()
+	m.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(40, 0)})
+	if lat, lon := m.Center(); lat != lat1 || lon != lon1 {
+		t.Error("a drag during a pinch panned the map")
+	}
+	clock = clock.Add(time.Second)
+	m.Dragged(&fyne.DragEvent{Dragged: fyne.NewDelta(40, 0)})
+	if _, lon := m.Center(); lon == lon1 {
+		t.Error("a drag after the pinch did not pan the map")
+	}
 }
 
 // BenchmarkTileMapPanFrame measures what the UI goroutine does for one pan

@@ -59,6 +59,7 @@ type Driver struct {
 	release func() error // unmaps and closes the framebuffer
 
 	inputs    []*input
+	watchOnly bool // no framebuffer, no Fyne: only pinches (PinchWatcher)
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
@@ -134,6 +135,9 @@ func (d *Driver) read(in *input) {
 // emit queues one event for Fyne, dropping touch moves while Fyne is
 // behind, and giving up once the driver closes.
 func (d *Driver) emit(e embedded.Event) {
+	if d.watchOnly {
+		return // a PinchWatcher's: the display server has these
+	}
 	if _, move := e.(*embedded.TouchMoveEvent); move && len(d.queue) >= moveBacklog {
 		return
 	}

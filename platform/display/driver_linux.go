@@ -97,6 +97,26 @@ func OpenConfig(c Config) (*Driver, error) {
 	return d, nil
 }
 
+// WatchPinches starts a PinchWatcher that calls h (on its input
+// goroutines; h must not block) with every pinch step on the touch panels
+// of c.Screen. Finding no touch panel is not an error: nothing is reported
+// and the reason is logged.
+func WatchPinches(c WatchConfig, h func(Pinch)) (*PinchWatcher, error) {
+	if err := c.Calibration.Validate(); err != nil {
+		return nil, fmt.Errorf("display: %w", err)
+	}
+	if c.Screen.Width <= 0 || c.Screen.Height <= 0 {
+		return nil, fmt.Errorf("display: pinch watcher: screen %dx%d", c.Screen.Width, c.Screen.Height)
+	}
+	d := watcher(c, h)
+	in, err := openInputs(c.Inputs, d)
+	if err != nil {
+		return nil, err
+	}
+	d.start(in)
+	return &PinchWatcher{d}, nil
+}
+
 // screenInfo reads the variable and fixed screen information of f.
 func screenInfo(f *os.File) (VarInfo, FixInfo, error) {
 	vb := make([]byte, varInfoSize)
@@ -173,7 +193,7 @@ func openInputs(paths []string, d *Driver) ([]*input, error) {
 				closeInputs(in)
 				return nil, fmt.Errorf("display: input %s: %w", p, err)
 			}
-			if _, touch, kbd := c.axes(); !touch && !kbd {
+			if _, touch, kbd := c.axes(); !touch && (!kbd || d.watchOnly) {
 				f.Close()
 				closeInputs(in)
 				return nil, fmt.Errorf("display: input %s: device %s", p, c.describe())
@@ -198,7 +218,7 @@ func openInputs(paths []string, d *Driver) ([]*input, error) {
 			continue
 		}
 		_, touch, kbd := c.axes()
-		if !touch && !kbd {
+		if !touch && (!kbd || d.watchOnly) { // a watcher has no use for keys
 			f.Close()
 			continue
 		}
@@ -209,6 +229,9 @@ func openInputs(paths []string, d *Driver) ([]*input, error) {
 	}
 	if touches == 0 {
 		msg := "no touch panel found; the screen is output only"
+		if d.watchOnly {
+			msg = "no touch panel found; no pinch zoom"
+		}
 		switch {
 		case len(found) == 0:
 			d.log.Warn(msg, "reason", "no /dev/input/event* devices")
