@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -80,13 +81,13 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	var d *script.Driver
+	var car atomic.Pointer[script.Driver]            // the cockpit's clock reads it from its goroutines
 	mic, speaker := NewMicrophone(), NewSpeaker(nil) // headless: replies are reported, not played
 	c, err := app.New(&cfg, app.Options{Clock: func() time.Time {
-		if d == nil {
-			return script.NewDriverEpoch()
+		if d := car.Load(); d != nil {
+			return d.VirtualNow()
 		}
-		return d.VirtualNow()
+		return script.NewDriverEpoch()
 	}, Log: opt.Log, Microphone: mic.Capture, Speaker: speaker})
 	if err != nil {
 		return nil, err
@@ -111,21 +112,23 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	d = connect(c, rec, false)
+	d := connect(c, rec, false)
+	car.Store(d)
 
 	var rep *script.Report
-	// Fyne's test app runs fyne.Do at once only off the process's main
-	// goroutine; run the whole script on a goroutine of its own.
+	// The script runs on a goroutine of its own, which serialUI makes the
+	// UI goroutine: the cockpit's fyne.Do calls wait for its steps.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		a := test.NewApp()
+		serial := newSerialUI(a)
 		sh := ui.New(c, ui.Options{Theme: opt.Theme, SetTheme: func(th fyne.Theme) { a.Settings().SetTheme(th) }})
 		cv := software.NewCanvas()
 		cv.SetPadded(false)
 		cv.SetContent(sh.Content())
 		cv.Resize(opt.Size)
-		ck := &Cockpit{Shell: sh, Canvas: cv, do: func(f func()) { f() }, settle: settleMap(c, 0), voice: &voiceDriver{c.Voice, mic, speaker}}
+		ck := &Cockpit{Shell: sh, Canvas: cv, do: serial.run, settle: settleMap(c, 0), voice: &voiceDriver{c.Voice, mic, speaker}}
 		c.Voice.SetScreens(ui.Switcher{Shell: sh})
 		ck.sync = func() {
 			sh.Loop().Step()

@@ -153,12 +153,26 @@ func (d *voiceDriver) Say(words string) (string, error) {
 			break
 		}
 	}
+	var reply string
 	select {
-	case reply := <-d.out.said:
-		return reply, nil
+	case reply = <-d.out.said:
 	case <-ctx.Done():
 		return "", fmt.Errorf("say %q: no reply from the cockpit in %v", words, sayTimeout)
 	}
+	// After a question the cockpit listens for the answer at once, and
+	// shows it: wait until it does, so that the script reads a screen
+	// nothing is changing.
+	if d.svc.Status().Pending != nil {
+		n, started := d.mic.session()
+		for m := n; m == n; m, _ = d.mic.session() {
+			select {
+			case <-started:
+			case <-ctx.Done():
+				return "", fmt.Errorf("say %q: the cockpit asked %q but did not listen for the answer", words, reply)
+			}
+		}
+	}
+	return reply, nil
 }
 
 // synthesize speaks words with espeak-ng (US English, 150 words a minute)
