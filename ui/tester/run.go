@@ -241,6 +241,7 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 					return player.Err()
 				}}
 			rep = r.Run(sc, parseErr)
+			c.Voice.Close() // before the UI goes: its last status would reach no window
 			fyne.Do(a.Quit)
 		}()
 	})

@@ -19,7 +19,7 @@ import (
 // commands through it as a driver's speech would, and otherwise it hears
 // silence. Its Capture is the cockpit's voice.Capture.
 type Microphone struct {
-	queue chan []int16
+	queue chan utterance
 
 	mu       sync.Mutex
 	sessions int // captures started
@@ -28,7 +28,14 @@ type Microphone struct {
 
 // NewMicrophone returns a silent scripted microphone.
 func NewMicrophone() *Microphone {
-	return &Microphone{queue: make(chan []int16, 4), started: make(chan struct{})}
+	return &Microphone{queue: make(chan utterance, 4), started: make(chan struct{})}
+}
+
+// utterance is speech waiting for a capture; taken receives the number of
+// the capture that plays it.
+type utterance struct {
+	samples []int16
+	taken   chan int
 }
 
 // block is the capture block: 100 ms at 16 kHz, as from ALSA.
@@ -42,6 +49,7 @@ func (m *Microphone) Capture(ctx context.Context, fn func([]int16)) (func(), err
 	ctx, cancel := context.WithCancel(ctx)
 	m.mu.Lock()
 	m.sessions++
+	session := m.sessions
 	close(m.started)
 	m.started = make(chan struct{})
 	m.mu.Unlock()
@@ -56,8 +64,9 @@ func (m *Microphone) Capture(ctx context.Context, fn func([]int16)) (func(), err
 			case <-ctx.Done():
 				return
 			case u := <-m.queue:
-				for i := 0; i < len(u) && ctx.Err() == nil; i += block {
-					fn(u[i:min(i+block, len(u))])
+				u.taken <- session
+				for i := 0; i < len(u.samples) && ctx.Err() == nil; i += block {
+					fn(u.samples[i:min(i+block, len(u.samples))])
 				}
 			case <-tick.C:
 				fn(quiet)
@@ -134,7 +143,8 @@ func (d *voiceDriver) Say(words string) (string, error) {
 	for len(d.out.said) > 0 { // replies nobody waited for
 		<-d.out.said
 	}
-	d.mic.queue <- speech
+	u := utterance{samples: speech, taken: make(chan int, 1)}
+	d.mic.queue <- u
 	// Waiting for an answer to a question, the cockpit listens by itself;
 	// otherwise press the voice button, again if it was still busy with
 	// its last utterance (a press is ignored then), until a capture starts.
@@ -153,6 +163,12 @@ func (d *voiceDriver) Say(words string) (string, error) {
 			break
 		}
 	}
+	var session int
+	select {
+	case session = <-u.taken:
+	case <-ctx.Done():
+		return "", fmt.Errorf("say %q: the cockpit did not hear it", words)
+	}
 	var reply string
 	select {
 	case reply = <-d.out.said:
@@ -160,11 +176,14 @@ func (d *voiceDriver) Say(words string) (string, error) {
 		return "", fmt.Errorf("say %q: no reply from the cockpit in %v", words, sayTimeout)
 	}
 	// After a question the cockpit listens for the answer at once, and
-	// shows it: wait until it does, so that the script reads a screen
-	// nothing is changing.
+	// shows it: wait until it does (a capture after the one that heard
+	// the question), so that the script reads a screen nothing changes.
 	if d.svc.Status().Pending != nil {
-		n, started := d.mic.session()
-		for m := n; m == n; m, _ = d.mic.session() {
+		for {
+			n, started := d.mic.session()
+			if n > session {
+				break
+			}
 			select {
 			case <-started:
 			case <-ctx.Done():
