@@ -145,29 +145,23 @@ func (d *voiceDriver) Say(words string) (string, error) {
 	}
 	u := utterance{samples: speech, taken: make(chan int, 1)}
 	d.mic.queue <- u
-	// Waiting for an answer to a question, the cockpit listens by itself;
-	// otherwise press the voice button, again if it was still busy with
-	// its last utterance (a press is ignored then), until a capture starts.
-	if d.svc.Status().State != voice.Confirming {
-		for n, started := d.mic.session(); ; {
-			d.svc.Listen()
-			select {
-			case <-started:
-			case <-time.After(200 * time.Millisecond):
-				if m, _ := d.mic.session(); m == n {
-					continue
-				}
-			case <-ctx.Done():
-				return "", fmt.Errorf("say %q: the cockpit did not start listening", words)
-			}
-			break
-		}
-	}
+	// Waiting for an answer to a question, the cockpit listens by itself.
+	// Otherwise press the voice button, and again every 200 ms while the
+	// cockpit is still busy with its last utterance (a press is ignored
+	// then), until a capture takes the words.
+	press := d.svc.Status().Pending == nil
 	var session int
-	select {
-	case session = <-u.taken:
-	case <-ctx.Done():
-		return "", fmt.Errorf("say %q: the cockpit did not hear it", words)
+	for taken := false; !taken; {
+		if press {
+			d.svc.Listen()
+		}
+		select {
+		case session = <-u.taken:
+			taken = true
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+			return "", fmt.Errorf("say %q: the cockpit did not listen", words)
+		}
 	}
 	var reply string
 	select {
