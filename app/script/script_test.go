@@ -43,13 +43,14 @@ expect value Vehicle.Speed 80
 expect screen home
 note "looks # fine" and more
 pinch 640,360 0.5
+say "navigate to rue grimaldi"
 `
 	s, err := Parse("t.fscript", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Steps) != 28 {
-		t.Fatalf("%d steps, want 28", len(s.Steps))
+	if len(s.Steps) != 29 {
+		t.Fatalf("%d steps, want 29", len(s.Steps))
 	}
 	check := func(i int, got, want any) {
 		t.Helper()
@@ -73,6 +74,8 @@ pinch 640,360 0.5
 	check(22, s.Steps[22].Tol, 1.0)
 	check(23, s.Steps[23].Tol, 2.0)
 	check(24, s.Steps[24].Tol, 0.0)
+	check(28, s.Steps[28].Cmd, "say")
+	check(28, s.Steps[28].Label, "navigate to rue grimaldi")
 	check(26, s.Steps[26].Label, "looks # fine and more")
 	check(27, s.Steps[27].Scale, float32(0.5))
 	check(27, s.Steps[27].Y, float32(360))
@@ -106,6 +109,7 @@ func TestParseErrors(t *testing.T) {
 		{"expect value Vehicle.Speed 1±x", `tolerance "x"`},
 		{`expect no "x"`, "expect no: usage"},
 		{"note", "note: usage"},
+		{"say", "say: usage"},
 		{`"quoted" first`, "a line starts with a command"},
 		{"scenario city seed x", "seed \"x\""},
 		{"release", "release: usage"},
