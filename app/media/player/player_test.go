@@ -171,7 +171,11 @@ func TestResumeAfterRestart(t *testing.T) {
 	if pos := r2.p.State().Position; pos < 290*time.Millisecond || pos > 320*time.Millisecond {
 		t.Errorf("position after resuming 100 ms: %v", pos)
 	}
-	// A corrupt state file: no state, no crash.
+	// A corrupt state file: no state, no crash. (The playing r2 saves its
+	// state now and then: close it first, or it may write over the file.)
+	if err := r2.p.Close(); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(path, []byte(`{"version":1,"queue":[{"path":"x"}],"index":7}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
