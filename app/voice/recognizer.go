@@ -62,20 +62,24 @@ type RecognizerOptions struct {
 	// SecondLoop makes the second pass re-run the phone loop too.
 	SecondLoop bool
 	// NoiseFloor (dBFS, negative) adds white noise of that level to
-	// the samples the decoders get: 0 means DefaultNoiseFloor, positive
-	// none.
+	// the samples the decoders get, as a microphone's own noise would:
+	// digitally silent input (padding, a muted or noise-suppressed
+	// microphone) is nothing the acoustic model was trained on, and
+	// the grammar path then labelled whole words of clean speech as
+	// silence. The level and SNR measurements use the samples as they
+	// came. 0 means DefaultNoiseFloor, positive none.
 	NoiseFloor float64
 }
 
 // Measured defaults (docs/voice.md).
 const (
 	DefaultGarbage    = -1 // no garbage loop: measured slower and worse than the phone check
-	DefaultThreshold  = 7
+	DefaultThreshold  = 5
 	DefaultMinFrames  = 20
-	DefaultCMNWindow  = 300
-	DefaultFillerMax  = 0.2
-	DefaultSNRSlope   = 3
-	DefaultNoiseFloor = 1 // none
+	DefaultCMNWindow  = 100
+	DefaultFillerMax  = 0.25
+	DefaultSNRSlope   = 1
+	DefaultNoiseFloor = -60 // dBFS
 )
 
 // grammarArgs are the PocketSphinx arguments of both decoders, before
@@ -656,14 +660,4 @@ func (r *Recognizer) addFloor(samples []int16) []int16 {
 		r.noisy[i] = int16(min(max(x, math.MinInt16), math.MaxInt16))
 	}
 	return r.noisy
-}
-
-// rejectFeatures are the inputs of the rejection model: the phone-loop
-// gap, the signal-to-noise ratio above 15 dB in 10 dB steps (0–3), their
-// product, the filler fraction and the command words per second of
-// command speech.
-func rejectFeatures(res *Result) [5]float64 {
-	snr := min(max(res.SNR-15, 0), 30) / 10
-	wps := float64(len(Words(res.Transcript))) / max(float64(res.Speech)/100, 0.2)
-	return [5]float64{res.Gap, snr, res.Gap * snr, res.Filler, wps}
 }
