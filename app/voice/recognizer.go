@@ -57,7 +57,9 @@ type RecognizerOptions struct {
 	PhoneArgs []string
 	// SecondPass decides, from the first (streaming) pass's result,
 	// whether to decode the buffered utterance again with its own
-	// cepstral mean (see secondPass); nil means DefaultSecondPass.
+	// cepstral mean (see secondPass); nil: never. Measured, not used by
+	// default: on every utterance it put end of audio → intent over
+	// 100 ms (docs/voice.md).
 	SecondPass func(Result) bool
 	// SecondLoop makes the second pass re-run the phone loop too.
 	SecondLoop bool
@@ -368,7 +370,7 @@ func (r *Recognizer) Feed(samples []int16) error {
 			}
 		}
 		r.measure(samples)
-		if len(r.buf) < maxBuffered {
+		if r.opt.SecondPass != nil && len(r.buf) < maxBuffered {
 			r.buf = append(r.buf, in[:min(len(in), maxBuffered-len(r.buf))]...)
 		}
 	})
