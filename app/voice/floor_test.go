@@ -31,3 +31,24 @@ func TestNoiseFloor(t *testing.T) {
 		t.Error("no floor: samples copied")
 	}
 }
+
+// TestSecondPass: a second pass decodes the buffered utterance again with
+// its own cepstral mean and keeps the first pass's result beside it.
+func TestSecondPass(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	calls := 0
+	r, g := newTestRecognizer(t, RecognizerOptions{SecondLoop: true, SecondPass: func(Result) bool { calls++; return true }})
+	res, err := r.Decode(say(t, "turn on the air conditioning"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := g.Parse("turn on the air conditioning")
+	if calls == 0 || res.First == nil || res.Intent == nil || !res.Intent.Equal(want) {
+		t.Fatalf("second pass: calls %d, first %v, result %+v", calls, res.First, res)
+	}
+	if res.First.Intent == nil || res.First.Gap == res.Gap && res.First.GramAc == res.GramAc {
+		t.Errorf("first pass %+v, second %+v: the same scores", *res.First, res)
+	}
+}
