@@ -76,7 +76,7 @@ func BenchmarkCorpus(b *testing.B) {
 // Regression floors of TestCorpus (percent), set below the figures
 // measured on the subset (docs/voice.md).
 const (
-	floorClean  = 90 // measured 94.4
-	floorSNR5   = 88 // measured 92.6
+	floorClean  = 95 // measured 100
+	floorSNR5   = 92 // measured 97.2
 	floorReject = 74 // measured 78.7
 )

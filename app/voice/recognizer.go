@@ -55,16 +55,33 @@ type RecognizerOptions struct {
 	// PhoneArgs are extra arguments for the phone-loop decoder only,
 	// after Args.
 	PhoneArgs []string
+	// SecondPass decides, from the first (streaming) pass's result,
+	// whether to decode the buffered utterance again with its own
+	// cepstral mean (see secondPass); nil: never. Measured, not used by
+	// default: on every utterance it put end of audio → intent over
+	// 100 ms (docs/voice.md).
+	SecondPass func(Result) bool
+	// SecondLoop makes the second pass re-run the phone loop too.
+	SecondLoop bool
+	// NoiseFloor (dBFS, negative) adds white noise of that level to
+	// the samples the decoders get, as a microphone's own noise would:
+	// digitally silent input (padding, a muted or noise-suppressed
+	// microphone) is nothing the acoustic model was trained on, and
+	// the grammar path then labelled whole words of clean speech as
+	// silence. The level and SNR measurements use the samples as they
+	// came. 0 means DefaultNoiseFloor, positive none.
+	NoiseFloor float64
 }
 
 // Measured defaults (docs/voice.md).
 const (
-	DefaultGarbage   = -1 // no garbage loop: measured slower and worse than the phone check
-	DefaultThreshold = 7
-	DefaultMinFrames = 20
-	DefaultCMNWindow = 300
-	DefaultFillerMax = 0.2
-	DefaultSNRSlope  = 3
+	DefaultGarbage    = -1 // no garbage loop: measured slower and worse than the phone check
+	DefaultThreshold  = 5
+	DefaultMinFrames  = 20
+	DefaultCMNWindow  = 100
+	DefaultFillerMax  = 0.25
+	DefaultSNRSlope   = 1
+	DefaultNoiseFloor = -60 // dBFS
 )
 
 // grammarArgs are the PocketSphinx arguments of both decoders, before
@@ -108,6 +125,9 @@ type Result struct {
 	LoopAc float64 `json:"loop_ac"`
 	Loud   int     `json:"loud"`   // frames louder than halfway between the noise and the loud level (dB)
 	Filler float64 `json:"filler"` // fraction of the loud frames inside silence or noise fillers
+	// First is the first (streaming) pass's result when a second pass
+	// decoded the utterance again (RecognizerOptions.SecondPass).
+	First *Result `json:"first,omitempty"`
 }
 
 // Recognizer is one long-lived PocketSphinx decoder with the command
@@ -130,6 +150,10 @@ type Recognizer struct {
 	cpu     time.Duration
 	energy  []float64 // dB of each 10 ms frame
 	part    []int16   // samples of an incomplete frame
+	buf     []int16   // the utterance's samples, for a second pass
+	noisy   []int16   // samples with the noise floor added
+	rng     uint64    // state of the noise floor's generator
+	floor   float64   // noise floor RMS in sample units (0: none)
 }
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
@@ -155,13 +179,19 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	if opt.Lexicon == nil {
 		opt.Lexicon = &Lexicon{}
 	}
+	if opt.NoiseFloor == 0 {
+		opt.NoiseFloor = DefaultNoiseFloor
+	}
 	opt.Args = mergeArgs(grammarArgs, opt.Args)
 	opt.PhoneArgs = mergeArgs(mergeArgs(opt.Args, phoneLoopArgs), opt.PhoneArgs)
 	dec, err := sphinx.New(opt.Args...)
 	if err != nil {
 		return nil, err
 	}
-	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}}
+	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}, rng: 0x9e3779b97f4a7c15}
+	if opt.NoiseFloor < 0 {
+		r.floor = 32768 * math.Pow(10, opt.NoiseFloor/20)
+	}
 	if opt.Threshold > 0 {
 		ph, err := sphinx.New(opt.PhoneArgs...)
 		if err == nil {
@@ -315,7 +345,7 @@ func (r *Recognizer) Begin() error {
 		}
 	}
 	r.inUtt, r.samples, r.cpu = true, 0, 0
-	r.energy, r.part = r.energy[:0], r.part[:0]
+	r.energy, r.part, r.buf = r.energy[:0], r.part[:0], r.buf[:0]
 	return nil
 }
 
@@ -328,9 +358,10 @@ func (r *Recognizer) Feed(samples []int16) error {
 	}
 	var err error
 	r.cpu += threadCPU(func() {
-		err = r.dec.Process(samples, false)
+		in := r.addFloor(samples)
+		err = r.dec.Process(in, false)
 		if err == nil && r.phones != nil {
-			err = r.phones.Process(samples, false)
+			err = r.phones.Process(in, false)
 		}
 		if err == nil && r.opt.CMNWindow > 0 {
 			r.dec.AdaptCMN(r.opt.CMNWindow)
@@ -339,6 +370,9 @@ func (r *Recognizer) Feed(samples []int16) error {
 			}
 		}
 		r.measure(samples)
+		if r.opt.SecondPass != nil && len(r.buf) < maxBuffered {
+			r.buf = append(r.buf, in[:min(len(in), maxBuffered-len(r.buf))]...)
+		}
 	})
 	r.samples += len(samples)
 	return err
@@ -380,11 +414,57 @@ func (r *Recognizer) end() (Result, error) {
 	hyp, score := r.dec.Hyp()
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
 	res.Noise, res.SNR = levels(r.energy)
-	r.decide(&res)
+	r.decide(&res, true)
+	if r.opt.SecondPass != nil && len(r.buf) == r.samples && r.opt.SecondPass(res) {
+		first := res
+		res = Result{Audio: first.Audio, Noise: first.Noise, SNR: first.SNR, First: &first}
+		if err := r.secondPass(&res); err != nil {
+			return first, err
+		}
+	}
 	return res, nil
 }
 
-func (r *Recognizer) decide(res *Result) {
+// maxBuffered is how much of an utterance the recognizer keeps for a
+// second pass (the end-pointer ends utterances after 10 s of speech).
+const maxBuffered = 12 * SampleRate
+
+// secondPass decodes the buffered utterance again, normalised with its
+// own cepstral mean (batch CMN, as the model was trained) instead of the
+// live mean, which lags behind a change of noise between utterances.
+func (r *Recognizer) secondPass(res *Result) error {
+	if err := r.dec.StartUtt(); err != nil {
+		return err
+	}
+	if err := r.dec.ProcessBatch(r.buf); err != nil {
+		r.dec.EndUtt()
+		return err
+	}
+	if err := r.dec.EndUtt(); err != nil {
+		return err
+	}
+	if r.opt.SecondLoop && r.phones != nil {
+		if err := r.phones.StartUtt(); err != nil {
+			return err
+		}
+		if err := r.phones.ProcessBatch(r.buf); err != nil {
+			r.phones.EndUtt()
+			return err
+		}
+		if err := r.phones.EndUtt(); err != nil {
+			return err
+		}
+	}
+	res.Heard, res.Score = r.dec.Hyp()
+	r.decide(res, r.opt.SecondLoop)
+	return nil
+}
+
+// decide fills in res's figures from the decoders' last utterance and
+// rejects it or matches its intent. Without loop (a second pass of the
+// grammar only), the phone loop's score per frame is the first pass's
+// (res.LoopAc).
+func (r *Recognizer) decide(res *Result, loop bool) {
 	words := Words(res.Heard)
 	if len(words) == 0 {
 		res.Rejected = "nothing heard"
@@ -415,16 +495,18 @@ func (r *Recognizer) decide(res *Result) {
 		return
 	}
 	if r.phones != nil {
-		var ph int64
-		for _, s := range r.phones.Segments() {
-			ph += int64(s.Acoustic)
+		if loop {
+			var ph int64
+			for _, s := range r.phones.Segments() {
+				ph += int64(s.Acoustic)
+			}
+			if n := r.phones.Frames(); n > 0 {
+				res.LoopAc = float64(ph) / float64(n)
+			}
+		} else if res.First != nil {
+			res.LoopAc = res.First.LoopAc
 		}
-		if n := r.dec.Frames(); n > 0 {
-			res.Gap = float64(ph-gram) / float64(n)
-		}
-		if n := r.phones.Frames(); n > 0 {
-			res.LoopAc = float64(ph) / float64(n)
-		}
+		res.Gap = res.LoopAc - res.GramAc
 		if res.Gap > r.threshold(res.SNR) {
 			res.Rejected = "not a command"
 			return
@@ -556,4 +638,28 @@ func (r *Recognizer) threshold(snr float64) float64 {
 		return r.opt.Threshold
 	}
 	return r.opt.Threshold + r.opt.SNRSlope*min(max(snr-15, 0), 30)/10
+}
+
+// addFloor returns samples with the noise floor added (white noise of
+// RMS r.floor, a sum of four uniform draws), or samples itself when there
+// is none. The result is valid until the next call.
+func (r *Recognizer) addFloor(samples []int16) []int16 {
+	if r.floor == 0 {
+		return samples
+	}
+	r.noisy = slices.Grow(r.noisy[:0], len(samples))[:len(samples)]
+	// a sum of 4 uniforms on [-1, 1) has variance 4/3
+	k := r.floor / math.Sqrt(4.0/3)
+	for i, v := range samples {
+		var n float64
+		for range 4 {
+			r.rng ^= r.rng << 13
+			r.rng ^= r.rng >> 7
+			r.rng ^= r.rng << 17
+			n += float64(r.rng>>11)/(1<<52) - 1
+		}
+		x := math.Round(float64(v) + k*n)
+		r.noisy[i] = int16(min(max(x, math.MinInt16), math.MaxInt16))
+	}
+	return r.noisy
 }

@@ -31,6 +31,38 @@ static void fascia_cmn_adapt(ps_decoder_t *ps, int prior) {
 	}
 	cmn_live_update(c);
 }
+
+// fascia_cmn_batch switches the decoder to batch cepstral mean
+// normalisation (the utterance's own mean, as the model was trained) for
+// the next whole-utterance ps_process_raw, saving the live state (mean,
+// sum, frames) into save (3*veclen+1 floats); it returns veclen, or 0 when
+// CMN is not live.
+static int fascia_cmn_batch(ps_decoder_t *ps, float *save, int n) {
+	feat_t *f = ps_get_feat(ps);
+	if (f == NULL || f->cmn != CMN_LIVE || f->cmn_struct == NULL) return 0;
+	cmn_t *c = f->cmn_struct;
+	if (3 * c->veclen + 1 > n) return 0;
+	for (int i = 0; i < c->veclen; i++) {
+		save[i] = c->cmn_mean[i];
+		save[c->veclen + i] = c->sum[i];
+	}
+	save[2 * c->veclen] = c->nframe;
+	f->cmn = CMN_BATCH;
+	return c->veclen;
+}
+
+// fascia_cmn_restore puts back the live state saved by fascia_cmn_batch.
+static void fascia_cmn_restore(ps_decoder_t *ps, float *save, int veclen) {
+	feat_t *f = ps_get_feat(ps);
+	if (f == NULL || f->cmn_struct == NULL || f->cmn_struct->veclen != veclen) return;
+	cmn_t *c = f->cmn_struct;
+	for (int i = 0; i < veclen; i++) {
+		c->cmn_mean[i] = save[i];
+		c->sum[i] = save[veclen + i];
+	}
+	c->nframe = (int)save[2 * veclen];
+	f->cmn = CMN_LIVE;
+}
 */
 import "C"
 
@@ -55,6 +87,9 @@ type Decoder struct {
 	// the active search without checking in several calls.
 	active bool
 	inUtt  bool
+	// saved live CMN state during a ProcessBatch utterance (saved > 0)
+	cmnSave [64]C.float
+	saved   C.int
 }
 
 // New creates a decoder from PocketSphinx command-line arguments
@@ -256,6 +291,29 @@ func (d *Decoder) Process(samples []int16, full bool) error {
 	return nil
 }
 
+// ProcessBatch feeds a whole utterance (the first and only Process of
+// it) normalised with its own cepstral mean, as the acoustic model was
+// trained, instead of the live mean carried over from earlier utterances.
+// The live mean is left as it was: EndUtt restores it.
+func (d *Decoder) ProcessBatch(samples []int16) error {
+	if len(samples) == 0 {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	if !d.inUtt {
+		return fmt.Errorf("sphinx: no utterance started")
+	}
+	d.saved = C.fascia_cmn_batch(d.ps, &d.cmnSave[0], C.int(len(d.cmnSave)))
+	if C.ps_process_raw(d.ps, (*C.int16)(unsafe.Pointer(&samples[0])), C.size_t(len(samples)), 0, 1) < 0 {
+		return fmt.Errorf("sphinx: processing failed")
+	}
+	return nil
+}
+
 // AdaptCMN updates the live cepstral mean from the frames processed so
 // far, weighting the history before them as prior frames (10 ms each).
 // Called between Process calls it makes the normalisation follow a change
@@ -281,7 +339,12 @@ func (d *Decoder) EndUtt() error {
 		return fmt.Errorf("sphinx: no utterance started")
 	}
 	d.inUtt = false
-	if C.ps_end_utt(d.ps) < 0 {
+	rc := C.ps_end_utt(d.ps)
+	if d.saved > 0 {
+		C.fascia_cmn_restore(d.ps, &d.cmnSave[0], d.saved)
+		d.saved = 0
+	}
+	if rc < 0 {
 		return fmt.Errorf("sphinx: cannot end the utterance")
 	}
 	return nil

@@ -54,3 +54,6 @@ func (d *Decoder) Prob() int32 { return 0 }
 
 // AdaptCMN does nothing.
 func (d *Decoder) AdaptCMN(prior int) {}
+
+// ProcessBatch returns ErrUnavailable.
+func (d *Decoder) ProcessBatch(samples []int16) error { return ErrUnavailable }

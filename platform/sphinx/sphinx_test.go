@@ -73,3 +73,52 @@ func TestDecoderGrammar(t *testing.T) {
 		t.Fatal("closed decoder")
 	}
 }
+
+// TestProcessBatch decodes an utterance normalised with its own mean, then
+// the same one live: the live normalisation is left as it was.
+func TestProcessBatch(t *testing.T) {
+	d, err := New()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer d.Close()
+	if err := d.SetJSGF("g", "#JSGF V1.0;\ngrammar g;\npublic <g> = go forward ten meters | go back;\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSearch("g"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := make([]int16, len(raw)/2)
+	for i := range s {
+		s[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	if err := d.ProcessBatch(s); err == nil {
+		t.Fatal("ProcessBatch outside an utterance")
+	}
+	for _, batch := range []bool{false, true, false} {
+		if err := d.StartUtt(); err != nil {
+			t.Fatal(err)
+		}
+		if batch {
+			err = d.ProcessBatch(s)
+		} else {
+			for i := 0; i < len(s) && err == nil; i += 1600 {
+				err = d.Process(s[i:min(i+1600, len(s))], false)
+				d.AdaptCMN(100)
+			}
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.EndUtt(); err != nil {
+			t.Fatal(err)
+		}
+		if hyp, _ := d.Hyp(); hyp != "go forward ten meters" {
+			t.Fatalf("batch %v: hyp %q", batch, hyp)
+		}
+	}
+}
