@@ -12,6 +12,15 @@ import (
 	"fyne.io/fyne/v2/driver/embedded"
 )
 
+// spread is two fingers 100 px apart spreading to 200 px, then lifting.
+var spread = []rec{
+	abs(absMTSlot, 0), abs(absMTTrackingID, 10), abs(absMTPositionX, 300), abs(absMTPositionY, 200), syn,
+	abs(absMTSlot, 1), abs(absMTTrackingID, 11), abs(absMTPositionX, 400), abs(absMTPositionY, 200), syn,
+	abs(absMTSlot, 0), abs(absMTPositionX, 250), abs(absMTSlot, 1), abs(absMTPositionX, 450), syn,
+	abs(absMTSlot, 1), abs(absMTTrackingID, -1), syn,
+	abs(absMTSlot, 0), abs(absMTTrackingID, -1), syn,
+}
+
 // TestDriverPinch sends a two-finger spread through an evdev pipe: the
 // handler sees the pinch and Fyne's queue only the first finger.
 func TestDriverPinch(t *testing.T) {
@@ -19,14 +28,7 @@ func TestDriverPinch(t *testing.T) {
 	steps := make(chan Pinch, 16)
 	d.SetPinchHandler(func(p Pinch) { steps <- p })
 	w := pipeInput(t, d, mtAxes)
-	recs := []rec{
-		abs(absMTSlot, 0), abs(absMTTrackingID, 10), abs(absMTPositionX, 300), abs(absMTPositionY, 200), syn,
-		abs(absMTSlot, 1), abs(absMTTrackingID, 11), abs(absMTPositionX, 400), abs(absMTPositionY, 200), syn,
-		abs(absMTSlot, 0), abs(absMTPositionX, 250), abs(absMTSlot, 1), abs(absMTPositionX, 450), syn,
-		abs(absMTSlot, 1), abs(absMTTrackingID, -1), syn,
-		abs(absMTSlot, 0), abs(absMTTrackingID, -1), syn,
-	}
-	if _, err := w.Write(encode(NativeLayout(), recs...)); err != nil {
+	if _, err := w.Write(encode(NativeLayout(), spread...)); err != nil {
 		t.Fatal(err)
 	}
 	var ps []Pinch
@@ -63,14 +65,7 @@ func TestPinchWatcher(t *testing.T) {
 	d := watcher(WatchConfig{Screen: Screen{Width: 800, Height: 480, Scale: 1}}, func(p Pinch) { steps <- p })
 	t.Cleanup(func() { d.Close() })
 	w := pipeInput(t, d, mtAxes)
-	recs := []rec{
-		abs(absMTSlot, 0), abs(absMTTrackingID, 10), abs(absMTPositionX, 300), abs(absMTPositionY, 200), syn,
-		abs(absMTSlot, 1), abs(absMTTrackingID, 11), abs(absMTPositionX, 400), abs(absMTPositionY, 200), syn,
-		abs(absMTSlot, 0), abs(absMTPositionX, 250), abs(absMTSlot, 1), abs(absMTPositionX, 450), syn,
-		abs(absMTSlot, 1), abs(absMTTrackingID, -1), syn,
-		abs(absMTSlot, 0), abs(absMTTrackingID, -1), syn,
-	}
-	if _, err := w.Write(encode(NativeLayout(), recs...)); err != nil {
+	if _, err := w.Write(encode(NativeLayout(), spread...)); err != nil {
 		t.Fatal(err)
 	}
 	scale := 1.0

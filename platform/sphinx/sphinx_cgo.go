@@ -275,12 +275,25 @@ func (d *Decoder) Process(samples []int16, full bool) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if err := d.inUtterance(); err != nil {
+		return err
+	}
+	return d.processRaw(samples, full)
+}
+
+// inUtterance reports why samples cannot be fed now; d.mu held.
+func (d *Decoder) inUtterance() error {
 	if err := d.check(); err != nil {
 		return err
 	}
 	if !d.inUtt {
 		return fmt.Errorf("sphinx: no utterance started")
 	}
+	return nil
+}
+
+// processRaw feeds samples; d.mu held, in an utterance.
+func (d *Decoder) processRaw(samples []int16, full bool) error {
 	f := C.int(0)
 	if full {
 		f = 1
@@ -301,17 +314,11 @@ func (d *Decoder) ProcessBatch(samples []int16) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.check(); err != nil {
+	if err := d.inUtterance(); err != nil {
 		return err
 	}
-	if !d.inUtt {
-		return fmt.Errorf("sphinx: no utterance started")
-	}
 	d.saved = C.fascia_cmn_batch(d.ps, &d.cmnSave[0], C.int(len(d.cmnSave)))
-	if C.ps_process_raw(d.ps, (*C.int16)(unsafe.Pointer(&samples[0])), C.size_t(len(samples)), 0, 1) < 0 {
-		return fmt.Errorf("sphinx: processing failed")
-	}
-	return nil
+	return d.processRaw(samples, true)
 }
 
 // AdaptCMN updates the live cepstral mean from the frames processed so
