@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/voice"
-	"github.com/fascia-hmi/fascia/assets"
 )
 
 func init() {
@@ -64,7 +64,11 @@ func cmdVoice(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	slots := voice.NewSlots(voice.MonacoStreets(assets.FS), ar, al)
+	places, err := nav.DemoPlaces(context.Background())
+	if err != nil {
+		return fmt.Errorf("voice: the demo map's places: %w", err)
+	}
+	slots := voice.NewSlots(places, ar, al)
 	switch args[0] {
 	case "phrases":
 		for _, p := range voice.Samples(voice.Catalog, slots, *per) {

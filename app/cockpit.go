@@ -54,6 +54,7 @@ type Cockpit struct {
 	cancel context.CancelFunc
 
 	artists, albums *librarySlots // the voice grammar's names from the music library
+	places          *mapPlaces    // and the streets and POIs of the map around the car
 }
 
 // Options adjust New for tools and tests.
@@ -102,9 +103,11 @@ func New(cfg *config.Config, opt Options) (*Cockpit, error) {
 	if mic == nil {
 		mic = voice.Microphone("")
 	}
-	c.Voice = voice.New(voice.Options{Store: store, Capture: mic, Speaker: opt.Speaker, Places: voice.MonacoStreets(assets.FS),
+	vn := voiceNav{m: c.Map, store: store, places: cfg.Places}
+	c.places = newMapPlaces(vn)
+	c.Voice = voice.New(voice.Options{Store: store, Capture: mic, Speaker: opt.Speaker, Places: c.places,
 		Focus: voiceFocus{c.Media}, Player: voicePlayer{c.Media}, Artists: c.artists, Albums: c.albums,
-		Nav: voiceNav{m: c.Map, store: store, places: cfg.Places}, Climate: c.Climate,
+		Nav: vn, Climate: c.Climate,
 		Miles: cfg.Units.Distance == "mi", Log: opt.Log})
 	return c, nil
 }
@@ -177,6 +180,7 @@ func (c *Cockpit) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
+	c.places.follow(ctx)
 	c.Media.Start()
 	if lib := c.Media.Library(); lib != nil {
 		lib.Subscribe(func() { c.artists.notify(); c.albums.notify() })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -23,8 +24,8 @@ import (
 
 // Search radii around the car.
 const (
-	placeRadius = 20_000 // streets and places by name, metres
-	poiRadius   = 10_000 // the nearest fuel, parking or charging
+	placeRadius = nav.PlaceRadius // streets and places by name, metres
+	poiRadius   = 10_000          // the nearest fuel, parking or charging
 	searchTime  = 3 * time.Second
 )
 
@@ -130,3 +131,72 @@ func (n voiceNav) Cancel() error {
 
 // Zoom zooms the Map screen by delta levels.
 func (n voiceNav) Zoom(delta int) { n.m.Guide.Zoom(delta) }
+
+// mapPlaces gives the voice grammar the names of the streets, places and
+// points of interest within nav.PlaceRadius of the car (of the map's
+// centre while the position is unknown), and asks for a new grammar once
+// the car is placeMove from where they were read.
+type mapPlaces struct {
+	nav     voiceNav
+	changed chan struct{}
+
+	mu       sync.Mutex
+	lat, lon float64
+	read     bool
+}
+
+// placeMove is how far the car goes before the place names are read
+// again; placeCheck how often that is looked at.
+const placeMove = 10_000
+
+var placeCheck = 5 * time.Second
+
+func newMapPlaces(n voiceNav) *mapPlaces {
+	return &mapPlaces{nav: n, changed: make(chan struct{}, 1)}
+}
+
+// Changed implements the voice slot source's change signal.
+func (p *mapPlaces) Changed() <-chan struct{} { return p.changed }
+
+// Values reads the names from the map's tiles (off the UI goroutine: the
+// voice service calls it while it builds the grammar).
+func (p *mapPlaces) Values() []string {
+	if p.nav.m == nil || p.nav.m.Tiles() == nil {
+		return nil
+	}
+	lat, lon, err := p.nav.here()
+	if err != nil {
+		c := p.nav.m.Tiles().Meta().Center
+		lat, lon = c[1], c[0]
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	names, err := p.nav.m.Names(ctx, lat, lon, nav.PlaceRadius, nav.MaxPlaces)
+	if err != nil {
+		return nil
+	}
+	p.mu.Lock()
+	p.lat, p.lon, p.read = lat, lon, true
+	p.mu.Unlock()
+	return names
+}
+
+// follow signals Changed when the car has gone placeMove from where the
+// names were read, until ctx ends.
+func (p *mapPlaces) follow(ctx context.Context) {
+	p.nav.store.Subscribe(ctx, placeCheck, func([]vss.ID) {
+		lat, lon, err := p.nav.here()
+		if err != nil {
+			return
+		}
+		p.mu.Lock()
+		far := p.read && geo.Distance(orb.Point{lon, lat}, orb.Point{p.lon, p.lat}) > placeMove
+		p.mu.Unlock()
+		if far {
+			select {
+			case p.changed <- struct{}{}:
+			default:
+			}
+		}
+	}, vss.CurrentLocationLatitude, vss.CurrentLocationLongitude)
+}

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +62,45 @@ func TestVoiceNavLink(t *testing.T) {
 	}
 	if err := n.Cancel(); err == nil {
 		t.Error("cancelling twice did not say there is no destination")
+	}
+}
+
+// TestMapPlaces: the voice grammar's places are the map's names around the
+// car (around the map's centre without a position), and a new grammar is
+// asked for once the car is 10 km from where they were read: at Krems, the
+// names are Krems's.
+func TestMapPlaces(t *testing.T) {
+	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	store := vehicle.NewStore(func() time.Time { return now })
+	m := nav.Open("", nil, 8, nil)
+	defer m.Close()
+	defer func(d time.Duration) { placeCheck = d }(placeCheck)
+	placeCheck = 20 * time.Millisecond
+	p := newMapPlaces(voiceNav{m: m, store: store})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.follow(ctx)
+
+	monaco := p.Values()
+	if !slices.Contains(monaco, "Rue Grimaldi") {
+		t.Fatalf("no position: %d names, no Rue Grimaldi", len(monaco))
+	}
+	store.Set(vss.CurrentLocationLatitude, vehicle.Value{Num: 43.745}, now) // 1 km on
+	store.Set(vss.CurrentLocationLongitude, vehicle.Value{Num: 7.43}, now)
+	select {
+	case <-p.Changed():
+		t.Fatal("a new grammar asked for after 1 km")
+	case <-time.After(200 * time.Millisecond):
+	}
+	store.Set(vss.CurrentLocationLatitude, vehicle.Value{Num: 48.41}, now) // Krems an der Donau
+	store.Set(vss.CurrentLocationLongitude, vehicle.Value{Num: 15.61}, now)
+	select {
+	case <-p.Changed():
+	case <-time.After(5 * time.Second):
+		t.Fatal("no new grammar asked for 800 km on")
+	}
+	krems := p.Values()
+	if len(krems) == 0 || slices.Contains(krems, "Rue Grimaldi") {
+		t.Errorf("at Krems: %d names, Rue Grimaldi among them: %v", len(krems), slices.Contains(krems, "Rue Grimaldi"))
 	}
 }

@@ -95,52 +95,108 @@ func (m *Map) search(ctx context.Context, lat, lon, radius float64, match func(l
 		return Place{}, errors.New("no map")
 	}
 	here := orb.Point{lon, lat}
-	bound := geo.NewBoundAroundPoint(here, radius)
-	tl := maptile.At(bound.LeftTop(), searchZoom)
-	br := maptile.At(bound.RightBottom(), searchZoom)
 	// Nearest tiles first: once a tile's nearest edge is farther than the
 	// best match so far, no later tile can hold a nearer one (a 20 km
 	// radius is ~500 tiles; the answer is usually in the first few).
+	best := Place{Distance: math.Inf(1)}
+	err := eachTile(ctx, src, here, radius, func(t maptile.Tile, d float64, ls mvt.Layers) bool {
+		if d > best.Distance {
+			return false
+		}
+		ls.ProjectToWGS84(t)
+		nearestIn(ls, here, match, &best)
+		return true
+	})
+	if err != nil {
+		return Place{}, err
+	}
+	if best.Distance > radius {
+		return Place{}, ErrNotFound
+	}
+	return best, nil
+}
+
+// Names returns the distinct names of the streets, places and points of
+// interest in the map's tiles within radius metres of lat, lon, nearest
+// tiles first, at most limit of them, sorted: the places a driver can ask
+// for by name. It reads and decodes tiles: call it off the UI goroutine.
+func (m *Map) Names(ctx context.Context, lat, lon, radius float64, limit int) ([]string, error) {
+	var src tiles.Source
+	if m != nil {
+		src = m.Tiles()
+	}
+	if src == nil {
+		return nil, errors.New("no map")
+	}
+	seen := map[string]bool{}
+	var out []string
+	err := eachTile(ctx, src, orb.Point{lon, lat}, radius, func(_ maptile.Tile, _ float64, ls mvt.Layers) bool {
+		for _, l := range ls {
+			switch l.Name {
+			case "transportation_name", "place", "poi", "water_name":
+			default:
+				continue
+			}
+			for _, f := range l.Features {
+				if n := vtile.Name(f.Properties); n != "" && !seen[n] && len(out) < limit {
+					seen[n] = true
+					out = append(out, n)
+				}
+			}
+		}
+		return len(out) < limit
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// eachTile calls fn with the decoded search-zoom tiles of src that come
+// within radius metres of here, nearest first, with each tile's distance
+// (to its nearest point), until fn returns false.
+func eachTile(ctx context.Context, src tiles.Source, here orb.Point, radius float64, fn func(t maptile.Tile, d float64, ls mvt.Layers) bool) error {
+	bound := geo.NewBoundAroundPoint(here, radius)
+	tl := maptile.At(bound.LeftTop(), searchZoom)
+	br := maptile.At(bound.RightBottom(), searchZoom)
 	type near struct {
 		t maptile.Tile
-		d float64 // metres from here to the tile's nearest point
+		d float64
 	}
 	var ts []near
 	for y := tl.Y; y <= br.Y; y++ {
 		for x := tl.X; x <= br.X; x++ {
 			t := maptile.New(x, y, searchZoom)
 			b := t.Bound()
-			p := orb.Point{max(b.Min[0], min(lon, b.Max[0])), max(b.Min[1], min(lat, b.Max[1]))}
+			p := orb.Point{max(b.Min[0], min(here[0], b.Max[0])), max(b.Min[1], min(here[1], b.Max[1]))}
 			ts = append(ts, near{t, geo.Distance(here, p)})
 		}
 	}
 	slices.SortFunc(ts, func(a, b near) int { return cmp.Compare(a.d, b.d) })
-	best := Place{Distance: math.Inf(1)}
 	for _, n := range ts {
-		if n.d > best.Distance || n.d > radius {
+		if n.d > radius {
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return Place{}, err
+			return err
 		}
 		data, err := src.Tile(ctx, searchZoom, int(n.t.X), int(n.t.Y))
 		if errors.Is(err, tiles.ErrNoTile) {
 			continue
 		}
 		if err != nil {
-			return Place{}, err
+			return err
 		}
 		ls, err := vtile.Decode(data)
 		if len(ls) == 0 && err != nil {
 			continue // a broken tile: the renderer logs it
 		}
-		ls.ProjectToWGS84(n.t)
-		nearestIn(ls, here, match, &best)
+		if !fn(n.t, n.d, ls) {
+			return nil
+		}
 	}
-	if best.Distance > radius {
-		return Place{}, ErrNotFound
-	}
-	return best, nil
+	return nil
 }
 
 // nearestIn updates best with the nearest matching feature of ls.
@@ -198,4 +254,25 @@ func closestVertex(g orb.Geometry, p orb.Point) (orb.Point, float64) {
 func prop(p map[string]any, k string) string {
 	s, _ := p[k].(string)
 	return s
+}
+
+// PlaceRadius is how far from the car the names a driver can ask for
+// reach (Names), and how far Named looks for them.
+const PlaceRadius = 20_000
+
+// MaxPlaces bounds the names Names gives the voice grammar.
+const MaxPlaces = 2000
+
+// DemoPlaces are the place names of the embedded demo map around Monaco,
+// where the demo car drives: the voice grammar's places in tools and
+// tests that run without a car.
+func DemoPlaces(ctx context.Context) ([]string, error) {
+	src, err := tiles.Demo()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	m := &Map{Source: src}
+	c := src.Meta().Center
+	return m.Names(ctx, c[1], c[0], PlaceRadius, MaxPlaces)
 }

@@ -3,7 +3,10 @@ package nav
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
+
+	"github.com/fascia-hmi/fascia/app/nav/tiles"
 )
 
 // Monaco's casino square, where the demo drives.
@@ -57,5 +60,40 @@ func TestNamedInDemoMap(t *testing.T) {
 	cancel()
 	if _, err := m.Named(ctx, casinoLat, casinoLon, "Rue Grimaldi", 3000); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled search: %v", err)
+	}
+}
+
+// TestNames: the demo map's names around Monaco are the streets, places
+// and POIs a driver can ask for: sorted, each once, within the limit, and
+// each one found again by Named.
+func TestNames(t *testing.T) {
+	names, err := DemoPlaces(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 200 || !slices.IsSorted(names) || len(slices.Compact(slices.Clone(names))) != len(names) {
+		t.Fatalf("%d names, sorted %v", len(names), slices.IsSorted(names))
+	}
+	for _, want := range []string{"Rue Grimaldi", "Avenue Princesse Grace", "Monte-Carlo"} {
+		if _, ok := slices.BinarySearch(names, want); !ok {
+			t.Errorf("%q missing", want)
+		}
+	}
+	src, err := tiles.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	m := &Map{Source: src}
+	few, err := m.Names(context.Background(), 43.7384, 7.4246, PlaceRadius, 10)
+	if err != nil || len(few) != 10 {
+		t.Fatalf("limit 10: %d names, %v", len(few), err)
+	}
+	p, err := m.Named(context.Background(), 43.7384, 7.4246, few[3], PlaceRadius)
+	if err != nil || p.Name != few[3] {
+		t.Errorf("Named(%q) = %+v, %v", few[3], p, err)
+	}
+	if _, err := (&Map{}).Names(context.Background(), 0, 0, 1, 1); err == nil {
+		t.Error("a map without tiles gave names")
 	}
 }

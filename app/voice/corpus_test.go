@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fascia-hmi/fascia/assets"
+	"github.com/fascia-hmi/fascia/app/nav"
 )
 
 // testArtists and testAlbums are the media slot values of the corpus.
@@ -23,7 +23,7 @@ var (
 
 func testSlots(t testing.TB) Slots {
 	t.Helper()
-	places, err := StreetNames(assets.FS, "routes/monaco.json")
+	places, err := nav.DemoPlaces(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/fascia-hmi/fascia/app/nav"
 	"github.com/fascia-hmi/fascia/app/vehicle"
 	"github.com/fascia-hmi/fascia/app/vehicle/vss"
 )
@@ -191,7 +191,10 @@ func BenchmarkRegenerate(b *testing.B) {
 		b.Skip(err)
 	}
 	defer r.Close()
-	places, _ := StreetNames(os.DirFS("../../assets"), "routes/monaco.json")
+	places, err := nav.DemoPlaces(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
 	artists := syntheticArtists(2000)
 	// the first load phonemizes the library's new words (reported apart)
 	t := time.Now()
