@@ -175,35 +175,31 @@ func (f *Feed) setSource(src can.Source) {
 // use; the caller decides what to send (the feed sends nothing by itself).
 func (f *Feed) Send(fr *can.Frame) error {
 	f.mu.Lock()
-	src := f.src
+	src, tx := f.src, f.tx
 	f.mu.Unlock()
-	if src == nil && f.tx == nil {
+	var write func(*can.Frame) error
+	on := "" // where, for errors
+	switch {
+	case src != nil:
+		t, ok := src.(can.Transmitter)
+		if !ok {
+			return readOnly(f.uri)
+		}
+		write, on = t.Write, " on "+f.uri
+	case tx != nil:
+		write = tx
+	default:
 		return fmt.Errorf("the CAN source %s is not running: commands cannot be sent", f.uri)
-	}
-	if src == nil {
-		out := *fr
-		if out.Time.IsZero() {
-			out.Time = f.store.Now()
-		}
-		if err := f.tx(&out); err != nil {
-			return fmt.Errorf("sending %s: %w", &out, err)
-		}
-		f.sent.Add(1)
-		return nil
-	}
-	tx, ok := src.(can.Transmitter)
-	if !ok {
-		return readOnly(f.uri)
 	}
 	out := *fr
 	if out.Time.IsZero() {
 		out.Time = f.store.Now()
 	}
-	if err := tx.Write(&out); err != nil {
-		if errors.Is(err, can.ErrReadOnly) {
+	if err := write(&out); err != nil {
+		if src != nil && errors.Is(err, can.ErrReadOnly) {
 			return readOnly(f.uri)
 		}
-		return fmt.Errorf("sending %s on %s: %w", &out, f.uri, err)
+		return fmt.Errorf("sending %s%s: %w", &out, on, err)
 	}
 	f.sent.Add(1)
 	return nil
