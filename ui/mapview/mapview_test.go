@@ -138,23 +138,14 @@ func TestGoldenHeadingUp(t *testing.T) {
 
 // findTileMap finds the map in a tree of containers and widgets.
 func findTileMap(o fyne.CanvasObject) *widgets.TileMap {
-	switch o := o.(type) {
-	case *widgets.TileMap:
-		return o
-	case *fyne.Container:
-		for _, x := range o.Objects {
-			if m := findTileMap(x); m != nil {
-				return m
-			}
+	var m *widgets.TileMap
+	ui.Walk(o, func(o fyne.CanvasObject, _ fyne.Position) bool {
+		if t, ok := o.(*widgets.TileMap); ok && m == nil {
+			m = t
 		}
-	case fyne.Widget:
-		for _, x := range test.WidgetRenderer(o).Objects() {
-			if m := findTileMap(x); m != nil {
-				return m
-			}
-		}
-	}
-	return nil
+		return m == nil
+	})
+	return m
 }
 
 // TestTurnSteps: the widget and the renderer count label orientations in
