@@ -482,12 +482,9 @@ func (s *source) covers(z, x, y int) bool {
 		return true
 	}
 	n := float64(int(1) << z)
-	tx0, ty0 := float64(x)/n, float64(y)/n
-	tx1, ty1 := float64(x+1)/n, float64(y+1)/n
-	for _, b := range s.areas {
-		x0, y0 := mercator(b.Min)
-		x1, y1 := mercator(b.Max) // y1 < y0: north is up
-		if tx1 >= x0 && tx0 <= x1 && ty1 >= y1 && ty0 <= y0 {
+	t := box{float64(x) / n, float64(y) / n, float64(x+1) / n, float64(y+1) / n}
+	for _, a := range s.boxes(1) {
+		if t.x1 >= a.x0 && t.x0 <= a.x1 && t.y1 >= a.y0 && t.y0 <= a.y1 {
 			return true
 		}
 	}
