@@ -180,13 +180,20 @@ func (c *Cockpit) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
-	c.places.follow(ctx)
 	c.Media.Start()
 	if lib := c.Media.Library(); lib != nil {
 		lib.Subscribe(func() { c.artists.notify(); c.albums.notify() })
 	}
-	c.Voice.Start()
+	c.StartVoice(ctx)
 	return nil
+}
+
+// StartVoice starts the voice commands and keeps the place names of
+// their grammar the ones around the car, until ctx ends. Start calls it; scripted runs, which
+// start no feed, call it themselves.
+func (c *Cockpit) StartVoice(ctx context.Context) {
+	c.Voice.Start()
+	c.places.follow(ctx)
 }
 
 // StartHeadlessMedia replaces the media service with one for headless runs

@@ -96,7 +96,9 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	// The script's `say` speaks through mic. Loading takes real time, which
 	// a virtual-time run does not wait for: wait now, so that every run
 	// sees voice commands ready.
-	c.Voice.Start()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.StartVoice(ctx)
 	select {
 	case <-c.Voice.Ready():
 	case <-time.After(sayTimeout):
@@ -202,7 +204,9 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	if err != nil {
 		return nil, err
 	}
-	c.Voice.Start() // the script's `say` speaks through mic
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c.StartVoice(ctx) // the script's `say` speaks through mic
 	defer c.Voice.Close()
 	rec, err := can.Create("candump:" + filepath.Join(opt.Dir, LogName))
 	if err != nil {
@@ -211,8 +215,6 @@ func RunWindowed(a fyne.App, opt RunOptions, afterWindow func(fyne.Window, *ui.S
 	d := connect(c, rec, true)
 	player := NewLivePlayer(d)
 	defer player.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	go c.Alerts.Run(ctx, 500*time.Millisecond)
 
 	a.Settings().SetTheme(ui.StartTheme(c, opt.Theme))
