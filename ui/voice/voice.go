@@ -135,12 +135,17 @@ func (s *Screen) Apply(st avoice.Status) {
 	if st.Reply != "" {
 		s.Reply.SetText(st.Reply)
 	}
-	for _, b := range []*widgets.TouchButton{s.Yes, s.No} {
-		if asking {
-			b.Show()
-		} else {
-			b.Hide()
+	if s.Yes.Visible() != asking {
+		for _, b := range []*widgets.TouchButton{s.Yes, s.No} {
+			if asking {
+				b.Show()
+			} else {
+				b.Hide()
+			}
 		}
+		// The buttons' row was laid out at no height while they were
+		// hidden: lay the screen out again.
+		s.content.Refresh()
 	}
 }
 

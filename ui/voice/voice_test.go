@@ -101,6 +101,10 @@ func TestScreenStates(t *testing.T) {
 		if !s.Yes.Visible() || !s.No.Visible() || s.State.Text != "Navigate to Rue Grimaldi? Say yes or no." {
 			t.Errorf("question, state %v: yes %v no %v, %q", st, s.Yes.Visible(), s.No.Visible(), s.State.Text)
 		}
+		// Shown after being laid out hidden, the buttons get their size.
+		if h := s.Yes.Size().Height; h < widgets.TouchTarget(s.Yes) {
+			t.Errorf("question, state %v: Yes is %v dp high, want ≥ %v", st, h, widgets.TouchTarget(s.Yes))
+		}
 	}
 	s.Apply(avoice.Status{State: avoice.Listening})
 	if s.Yes.Visible() || s.State.Text != "Listening…" {
