@@ -27,6 +27,7 @@ import (
 	"github.com/fascia-hmi/fascia/ui"
 	"github.com/fascia-hmi/fascia/ui/market"
 	fascia "github.com/fascia-hmi/fascia/ui/theme"
+	"github.com/fascia-hmi/fascia/ui/uithread"
 	"github.com/fascia-hmi/fascia/widgets"
 )
 
@@ -75,17 +76,31 @@ func cockpit(t *testing.T, moving bool, url, dataDir string) *app.Cockpit {
 func show(t *testing.T, c *app.Cockpit, th string, size fyne.Size) (*ui.Shell, func() image.Image) {
 	t.Helper()
 	a := test.NewTempApp(t)
-	sh := ui.New(c, ui.Options{Theme: th, SetTheme: a.Settings().SetTheme})
-	if err := sh.Show("market"); err != nil {
-		t.Fatal(err)
-	}
+	// The test's goroutine is the UI goroutine: the screen's store calls
+	// finish on their own goroutines, and their fyne.Do calls wait for
+	// tap, wait and capture (Fyne's test app would run them at once,
+	// racing the test's reads and each other).
+	serial = uithread.Install(a)
+	var sh *ui.Shell
 	cv := software.NewCanvas()
-	cv.SetPadded(false)
-	cv.SetContent(sh.Content())
-	cv.Resize(size)
-	sh.Loop().Step()
-	return sh, func() image.Image { sh.Loop().Step(); cv.Resize(size); sh.Content().Refresh(); return cv.Capture() }
+	serial.Step(func() {
+		sh = ui.New(c, ui.Options{Theme: th, SetTheme: a.Settings().SetTheme})
+		if err := sh.Show("market"); err != nil {
+			t.Fatal(err)
+		}
+		cv.SetPadded(false)
+		cv.SetContent(sh.Content())
+		cv.Resize(size)
+		sh.Loop().Step()
+	})
+	return sh, func() (img image.Image) {
+		serial.Step(func() { sh.Loop().Step(); cv.Resize(size); sh.Content().Refresh(); img = cv.Capture() })
+		return img
+	}
 }
+
+// serial is the UI goroutine of the screen show made last.
+var serial *uithread.Serial
 
 func find(o fyne.CanvasObject, prefix string) *widgets.TouchButton {
 	switch v := o.(type) {
@@ -117,11 +132,13 @@ func find(o fyne.CanvasObject, prefix string) *widgets.TouchButton {
 
 func tap(t *testing.T, root fyne.CanvasObject, prefix string) {
 	t.Helper()
-	b := find(root, prefix)
-	if b == nil {
-		t.Fatalf("no button %q", prefix)
-	}
-	test.Tap(b)
+	serial.Step(func() {
+		b := find(root, prefix)
+		if b == nil {
+			t.Fatalf("no button %q", prefix)
+		}
+		test.Tap(b)
+	})
 }
 
 func labels(o fyne.CanvasObject, out *[]string) {
@@ -284,7 +301,12 @@ func TestGoldenThemePack(t *testing.T) {
 func wait(t *testing.T, ok func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !ok() {
+	for {
+		var done bool
+		serial.Step(func() { done = ok() })
+		if done {
+			return
+		}
 		if time.Now().After(deadline) {
 			t.Fatal("timed out")
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/fascia-hmi/fascia/platform/can"
 	"github.com/fascia-hmi/fascia/ui"
 	uimedia "github.com/fascia-hmi/fascia/ui/media"
+	"github.com/fascia-hmi/fascia/ui/uithread"
 )
 
 // RunOptions configure a script run.
@@ -118,19 +119,19 @@ func RunHeadless(opt RunOptions) (*script.Report, error) {
 	car.Store(d)
 
 	var rep *script.Report
-	// The script runs on a goroutine of its own, which serialUI makes the
+	// The script runs on a goroutine of its own, which uithread makes the
 	// UI goroutine: the cockpit's fyne.Do calls wait for its steps.
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		a := test.NewApp()
-		serial := newSerialUI(a)
+		serial := uithread.Install(a)
 		sh := ui.New(c, ui.Options{Theme: opt.Theme, SetTheme: func(th fyne.Theme) { a.Settings().SetTheme(th) }})
 		cv := software.NewCanvas()
 		cv.SetPadded(false)
 		cv.SetContent(sh.Content())
 		cv.Resize(opt.Size)
-		ck := &Cockpit{Shell: sh, Canvas: cv, do: serial.run, settle: settleMap(c, 0), voice: &voiceDriver{c.Voice, mic, speaker}}
+		ck := &Cockpit{Shell: sh, Canvas: cv, do: serial.Step, settle: settleMap(c, 0), voice: &voiceDriver{c.Voice, mic, speaker}}
 		c.Voice.SetScreens(ui.Switcher{Shell: sh})
 		ck.sync = func() {
 			sh.Loop().Step()
