@@ -36,6 +36,9 @@ var (
 	IconCar = icon("car", `<path d="M2.5 16.5 V12.5 L5.2 7.3 Q5.8 6.2 7.1 6.2 H16.9 Q18.2 6.2 18.8 7.3 L21.5 12.5 V16.5 H19.4 A2.5 2.5 0 0 0 14.6 16.5 H9.4 A2.5 2.5 0 0 0 4.6 16.5 Z `+
 		`M11 8.2 H7.4 L5.8 11.8 H11 Z M18.2 11.8 L16.6 8.2 H13 V11.8 Z"/>`+
 		`<circle cx="7" cy="17" r="2"/><circle cx="17" cy="17" r="2"/>`)
+	IconMicrophone = icon("microphone", `<rect x="8.5" y="1.5" width="7" height="12.5" rx="3.5"/>`+
+		`<path d="M5 10.5 A7 7 0 0 0 19 10.5 H17.4 A5.4 5.4 0 0 1 6.6 10.5 Z"/>`+
+		`<rect x="11.2" y="17.3" width="1.6" height="3.4"/><rect x="7.5" y="20.5" width="9" height="1.8" rx="0.9"/>`)
 )
 
 func icon(name, body string) fyne.Resource {

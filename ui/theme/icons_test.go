@@ -12,7 +12,7 @@ import (
 )
 
 var allIcons = []fyne.Resource{IconIndicatorLeft, IconIndicatorRight, IconHazard, IconHighBeam, IconSeatBelt,
-	IconDoor, IconParkingBrake, IconFuel, IconEngine, IconTyre, IconBattery, IconBell, IconCar}
+	IconDoor, IconParkingBrake, IconFuel, IconEngine, IconTyre, IconBattery, IconBell, IconCar, IconMicrophone}
 
 // TestIcons renders every icon recoloured by the theme, as the telltales
 // and the dock do, and compares it with the committed image.

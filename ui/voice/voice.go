@@ -19,11 +19,12 @@ import (
 
 	avoice "github.com/fascia-hmi/fascia/app/voice"
 	"github.com/fascia-hmi/fascia/ui"
+	"github.com/fascia-hmi/fascia/ui/theme"
 	"github.com/fascia-hmi/fascia/widgets"
 )
 
 func init() {
-	ui.Register(ui.Screen{Name: "voice", Title: "Voice", Icon: ftheme.MediaRecordIcon(), Order: 80, New: func(env *ui.Env) fyne.CanvasObject { return New(env).Content() }})
+	ui.Register(ui.Screen{Name: "voice", Title: "Voice", Icon: theme.IconMicrophone, Order: 80, New: func(env *ui.Env) fyne.CanvasObject { return New(env).Content() }})
 }
 
 // Screen is the voice screen's widgets, exported for tests.
@@ -58,7 +59,7 @@ func New(env *ui.Env) *Screen {
 	s.Intent.Wrapping = fyne.TextWrapWord
 	s.Reply = widget.NewLabel("—")
 	s.Reply.Wrapping = fyne.TextWrapWord
-	s.Mic = widgets.NewTouchButton("Speak", ftheme.MediaRecordIcon(), func() {
+	s.Mic = widgets.NewTouchButton("Speak", theme.IconMicrophone, func() {
 		if s.svc != nil {
 			s.svc.Listen()
 		}
