@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fascia-hmi/fascia/app"
 	"github.com/fascia-hmi/fascia/app/script"
@@ -90,8 +91,9 @@ type node struct {
 }
 
 // walk visits the visible objects of the canvas (content, then overlays),
-// in paint order.
-func (c *Cockpit) walk(visit func(n node)) {
+// in paint order; it skips the children of an object visit returns false
+// for.
+func (c *Cockpit) walk(visit func(n node) bool) {
 	var rec func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable)
 	rec = func(o fyne.CanvasObject, origin fyne.Position, tap fyne.Tappable) {
 		if o == nil || !o.Visible() {
@@ -103,7 +105,9 @@ func (c *Cockpit) walk(visit func(n node)) {
 				tap = t
 			}
 		}
-		visit(node{obj: o, pos: pos, tap: tap})
+		if !visit(node{obj: o, pos: pos, tap: tap}) {
+			return
+		}
 		switch x := o.(type) {
 		case *fyne.Container:
 			for _, ch := range x.Objects {
@@ -137,10 +141,10 @@ func (c *Cockpit) TapLabel(label string) error {
 		c.prepare()
 		var hit, fold *node
 		var labels []string
-		c.walk(func(n node) {
+		c.walk(func(n node) bool {
 			t, ok := n.obj.(*canvas.Text)
 			if !ok || n.tap == nil || strings.TrimSpace(t.Text) == "" {
-				return
+				return true
 			}
 			labels = append(labels, t.Text)
 			nn := n
@@ -149,6 +153,7 @@ func (c *Cockpit) TapLabel(label string) error {
 			} else if strings.EqualFold(strings.TrimSpace(t.Text), label) {
 				fold = &nn
 			}
+			return true
 		})
 		if hit == nil {
 			hit = fold
@@ -207,10 +212,11 @@ func (c *Cockpit) TapAt(x, y float32) error {
 func (c *Cockpit) tapPoint(p fyne.Position) error {
 	var hit fyne.Tappable
 	var at fyne.Position
-	c.walk(func(n node) {
+	c.walk(func(n node) bool {
 		if t, ok := n.obj.(fyne.Tappable); ok && n.tap == t && inside(n.obj, n.pos, p) {
 			hit, at = t, n.pos
 		}
+		return true
 	})
 	if hit == nil {
 		return fmt.Errorf("tap %v,%v: %w", p.X, p.Y, ErrNothingThere)
@@ -230,10 +236,11 @@ func (c *Cockpit) Drag(x1, y1, x2, y2 float32) error {
 		c.prepare()
 		var hit fyne.Draggable
 		var at fyne.Position
-		c.walk(func(n node) {
+		c.walk(func(n node) bool {
 			if d, ok := n.obj.(fyne.Draggable); ok && inside(n.obj, n.pos, p) {
 				hit, at = d, n.pos
 			}
+			return true
 		})
 		if hit == nil {
 			err = fmt.Errorf("drag from %v,%v: %w", x1, y1, ErrNothingThere)
@@ -337,15 +344,25 @@ func xCapture(title string) (image.Image, error) {
 	return png.Decode(bytes.NewReader(out))
 }
 
-// Texts returns the visible texts, in paint order.
+// Texts returns the visible texts, in paint order. A label's text is
+// one text however it wraps (its lines are not reported apart).
 func (c *Cockpit) Texts() ([]string, error) {
 	var out []string
 	c.do(func() {
 		c.prepare()
-		c.walk(func(n node) {
-			if t, ok := n.obj.(*canvas.Text); ok && t.Text != "" {
-				out = append(out, t.Text)
+		c.walk(func(n node) bool {
+			switch x := n.obj.(type) {
+			case *widget.Label:
+				if x.Text != "" {
+					out = append(out, x.Text)
+				}
+				return false
+			case *canvas.Text:
+				if x.Text != "" {
+					out = append(out, x.Text)
+				}
 			}
+			return true
 		})
 	})
 	return out, nil

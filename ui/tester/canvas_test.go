@@ -36,7 +36,11 @@ func TestCockpitGestures(t *testing.T) {
 	slider := widget.NewSlider(0, 100)
 	cover := &tapCover{}
 	cover.ExtendBaseWidget(cover)
-	content := container.NewWithoutLayout(btnA, btnB, disabled, slider, cover)
+	wrapped := widget.NewLabel("A sentence long enough to wrap onto three lines in a narrow label.")
+	wrapped.Wrapping = fyne.TextWrapWord
+	wrapped.Move(fyne.NewPos(150, 10))
+	wrapped.Resize(fyne.NewSize(160, 120))
+	content := container.NewWithoutLayout(btnA, btnB, disabled, slider, cover, wrapped)
 	btnA.Move(fyne.NewPos(10, 10))
 	btnA.Resize(fyne.NewSize(100, 40))
 	btnB.Move(fyne.NewPos(10, 60))
@@ -82,7 +86,8 @@ func TestCockpitGestures(t *testing.T) {
 		t.Errorf("drag from nothing: %v", err)
 	}
 	texts, _ := ck.Texts()
-	for _, want := range []string{"Alpha", "Beta", "Gamma"} {
+	// a wrapped label is one text, not its lines
+	for _, want := range []string{"Alpha", "Beta", "Gamma", wrapped.Text} {
 		if !slices.Contains(texts, want) {
 			t.Errorf("texts %q lack %q", texts, want)
 		}
