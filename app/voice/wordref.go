@@ -36,7 +36,7 @@ func parseRefWords(text string) ([]refWord, error) {
 		}
 		w, p, ok := strings.Cut(line, "\t")
 		v, err := strconv.ParseFloat(p, 64)
-		if !ok || err != nil || w == "" || v > 0 {
+		if !ok || err != nil || w == "" || strings.ContainsAny(w, " \t") || !(v <= 0) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("voice: refwords.txt:%d: want word<TAB>log10 probability, got %q", i+1, line)
 		}
 		out = append(out, refWord{w, v})
