@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fascia-hmi/fascia/app/nav"
 )
@@ -100,6 +101,7 @@ type evaluation struct {
 	misses   []string
 	decodeMs []float64
 	rtf      []float64
+	rtfDec   [3][]float64 // grammar, phone loop, word loop
 }
 
 // corpusSpeech reads a corpus file's samples.
@@ -131,6 +133,9 @@ func evaluate(t testing.TB, r *Recognizer, g *Grammar, items []corpusItem) evalu
 		}
 		ev.decodeMs = append(ev.decodeMs, float64(res.Decode.Microseconds())/1000)
 		ev.rtf = append(ev.rtf, res.CPU.Seconds()/res.Audio.Seconds())
+		for i, d := range []time.Duration{res.GrammarCPU, res.LoopCPU, res.RefCPU} {
+			ev.rtfDec[i] = append(ev.rtfDec[i], d.Seconds()/res.Audio.Seconds())
+		}
 		m := ev.in
 		var ok bool
 		if it.kind == "oog" {

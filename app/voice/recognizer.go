@@ -71,6 +71,21 @@ type RecognizerOptions struct {
 	// silence. The level and SNR measurements use the samples as they
 	// came. 0 means DefaultNoiseFloor, positive none.
 	NoiseFloor float64
+	// RefWords enables the word-loop check: a third decoder searches a
+	// unigram language model of the RefWords most frequent words of
+	// general English (refwords.txt) plus the grammar's words beside the
+	// grammar, and an utterance whose grammar path scores worse per frame
+	// than that search by more than RefThreshold (+ RefSlope per 10 dB
+	// of SNR above 15 dB, as SNRSlope) is rejected. 0 means
+	// DefaultRefWords, negative none.
+	RefWords     int
+	RefThreshold float64
+	RefSlope     float64
+	// RefFlat gives all reference words the same probability.
+	RefFlat bool
+	// RefArgs are extra arguments for the word-loop decoder only, after
+	// Args and refArgs.
+	RefArgs []string
 }
 
 // Measured defaults (docs/voice.md).
@@ -82,6 +97,8 @@ const (
 	DefaultFillerMax  = 0.25
 	DefaultSNRSlope   = 1
 	DefaultNoiseFloor = -60 // dBFS
+	DefaultRefWords   = -1  // off: measured, not better (docs/voice.md)
+	DefaultRefThresh  = 5
 )
 
 // grammarArgs are the PocketSphinx arguments of both decoders, before
@@ -111,11 +128,20 @@ type Result struct {
 	// Gap is the phone loop's acoustic score minus the grammar path's,
 	// per 10 ms frame: low for commands, high for speech the grammar
 	// cannot explain.
-	Gap       float64       `json:"gap"`
+	Gap float64 `json:"gap"`
+	// WordGap is the same against the word-loop reference (RefWords),
+	// RefHeard what that search heard.
+	WordGap   float64       `json:"word_gap,omitempty"`
+	WordAc    float64       `json:"word_ac,omitempty"`
+	RefHeard  string        `json:"ref_heard,omitempty"`
 	Audio     time.Duration `json:"audio"`      // length of the utterance
 	Decode    time.Duration `json:"decode"`     // end of audio → intent, wall clock
 	DecodeCPU time.Duration `json:"decode_cpu"` // the same, CPU time of the decoding thread
 	CPU       time.Duration `json:"cpu"`        // CPU time of the whole utterance (RTF = CPU/Audio)
+	// CPU time of each decoder's streaming search (part of CPU).
+	GrammarCPU time.Duration `json:"grammar_cpu"`
+	LoopCPU    time.Duration `json:"loop_cpu,omitempty"`
+	RefCPU     time.Duration `json:"ref_cpu,omitempty"`
 	// Diagnostics of the decision.
 	Frames int     `json:"frames"` // 10 ms frames the grammar decoder searched
 	Speech int     `json:"speech"` // frames covered by command words
@@ -138,6 +164,9 @@ type Recognizer struct {
 	mu       sync.Mutex
 	dec      *sphinx.Decoder
 	phones   *sphinx.Decoder // phone loop, nil when the check is off
+	words    *sphinx.Decoder // word-loop reference, nil when off
+	refList  []refWord
+	refLoad  string // the grammar words the reference was built with
 	lex      *Lexicon
 	opt      RecognizerOptions
 	grammars map[string]*Grammar
@@ -148,12 +177,13 @@ type Recognizer struct {
 	inUtt   bool
 	samples int
 	cpu     time.Duration
-	energy  []float64 // dB of each 10 ms frame
-	part    []int16   // samples of an incomplete frame
-	buf     []int16   // the utterance's samples, for a second pass
-	noisy   []int16   // samples with the noise floor added
-	rng     uint64    // state of the noise floor's generator
-	floor   float64   // noise floor RMS in sample units (0: none)
+	cpuDec  [3]time.Duration // grammar, phone loop, word loop
+	energy  []float64        // dB of each 10 ms frame
+	part    []int16          // samples of an incomplete frame
+	buf     []int16          // the utterance's samples, for a second pass
+	noisy   []int16          // samples with the noise floor added
+	rng     uint64           // state of the noise floor's generator
+	floor   float64          // noise floor RMS in sample units (0: none)
 }
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
@@ -182,6 +212,13 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	if opt.NoiseFloor == 0 {
 		opt.NoiseFloor = DefaultNoiseFloor
 	}
+	if opt.RefWords == 0 {
+		opt.RefWords = DefaultRefWords
+	}
+	if opt.RefThreshold == 0 {
+		opt.RefThreshold = DefaultRefThresh
+	}
+	refOpt := mergeArgs(mergeArgs(opt.Args, refArgs), opt.RefArgs)
 	opt.Args = mergeArgs(grammarArgs, opt.Args)
 	opt.PhoneArgs = mergeArgs(mergeArgs(opt.Args, phoneLoopArgs), opt.PhoneArgs)
 	dec, err := sphinx.New(opt.Args...)
@@ -205,6 +242,21 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 			return nil, err
 		}
 		r.phones = ph
+	}
+	if opt.RefWords > 0 {
+		list, err := parseRefWords(refWordsText)
+		var wd *sphinx.Decoder
+		if err == nil {
+			wd, err = sphinx.New(mergeArgs(grammarArgs, refOpt)...)
+		}
+		if err != nil {
+			dec.Close()
+			if r.phones != nil {
+				r.phones.Close()
+			}
+			return nil, err
+		}
+		r.words, r.refList = wd, list
 	}
 	for _, p := range Phones {
 		if err := dec.AddWord(GarbagePrefix+strings.ToLower(p), p, false); err != nil {
@@ -230,6 +282,9 @@ func (r *Recognizer) Close() {
 	r.dec.Close()
 	if r.phones != nil {
 		r.phones.Close()
+	}
+	if r.words != nil {
+		r.words.Close()
 	}
 }
 
@@ -278,6 +333,11 @@ func (r *Recognizer) Load(ctx context.Context, name string, g *Grammar) error {
 			if err := r.dec.AddWord(w, pr[w], i == len(missing)-1); err != nil {
 				return fmt.Errorf("voice: word %q: %w", w, err)
 			}
+			if r.words != nil {
+				if err := r.words.AddWord(w, pr[w], false); err != nil {
+					return fmt.Errorf("voice: word %q: %w", w, err)
+				}
+			}
 			r.added[w] = true
 		}
 	}
@@ -285,6 +345,15 @@ func (r *Recognizer) Load(ctx context.Context, name string, g *Grammar) error {
 		return err
 	}
 	r.grammars[name] = g
+	if r.words != nil {
+		ws := r.refWordsOf()
+		if key := strings.Join(ws, " "); key != r.refLoad {
+			if err := loadRefLM(r.words, r.refList, r.opt.RefWords, ws, r.opt.RefFlat); err != nil {
+				return err
+			}
+			r.refLoad = key
+		}
+	}
 	first := r.active == ""
 	if first || r.active == name {
 		if err := r.dec.SetSearch(name); err != nil {
@@ -344,7 +413,16 @@ func (r *Recognizer) Begin() error {
 			return err
 		}
 	}
-	r.inUtt, r.samples, r.cpu = true, 0, 0
+	if r.words != nil {
+		if err := r.words.StartUtt(); err != nil {
+			r.dec.EndUtt()
+			if r.phones != nil {
+				r.phones.EndUtt()
+			}
+			return err
+		}
+	}
+	r.inUtt, r.samples, r.cpu, r.cpuDec = true, 0, 0, [3]time.Duration{}
 	r.energy, r.part, r.buf = r.energy[:0], r.part[:0], r.buf[:0]
 	return nil
 }
@@ -359,14 +437,20 @@ func (r *Recognizer) Feed(samples []int16) error {
 	var err error
 	r.cpu += threadCPU(func() {
 		in := r.addFloor(samples)
-		err = r.dec.Process(in, false)
+		r.cpuDec[0] += threadCPU(func() { err = r.dec.Process(in, false) })
 		if err == nil && r.phones != nil {
-			err = r.phones.Process(in, false)
+			r.cpuDec[1] += threadCPU(func() { err = r.phones.Process(in, false) })
+		}
+		if err == nil && r.words != nil {
+			r.cpuDec[2] += threadCPU(func() { err = r.words.Process(in, false) })
 		}
 		if err == nil && r.opt.CMNWindow > 0 {
 			r.dec.AdaptCMN(r.opt.CMNWindow)
 			if r.phones != nil {
 				r.phones.AdaptCMN(r.opt.CMNWindow)
+			}
+			if r.words != nil {
+				r.words.AdaptCMN(r.opt.CMNWindow)
 			}
 		}
 		r.measure(samples)
@@ -396,6 +480,7 @@ func (r *Recognizer) End() (Result, error) {
 	res.DecodeCPU = threadCPU(func() { res, err = r.end() })
 	res.Decode = time.Since(t)
 	res.CPU = r.cpu + res.DecodeCPU
+	res.GrammarCPU, res.LoopCPU, res.RefCPU = r.cpuDec[0], r.cpuDec[1], r.cpuDec[2]
 	return res, err
 }
 
@@ -404,10 +489,21 @@ func (r *Recognizer) end() (Result, error) {
 		if r.phones != nil {
 			r.phones.EndUtt()
 		}
+		if r.words != nil {
+			r.words.EndUtt()
+		}
 		return Result{}, err
 	}
 	if r.phones != nil {
 		if err := r.phones.EndUtt(); err != nil {
+			if r.words != nil {
+				r.words.EndUtt()
+			}
+			return Result{}, err
+		}
+	}
+	if r.words != nil {
+		if err := r.words.EndUtt(); err != nil {
 			return Result{}, err
 		}
 	}
@@ -508,6 +604,25 @@ func (r *Recognizer) decide(res *Result, loop bool) {
 		}
 		res.Gap = res.LoopAc - res.GramAc
 		if res.Gap > r.threshold(res.SNR) {
+			res.Rejected = "not a command"
+			return
+		}
+	}
+	if r.words != nil {
+		if loop || res.First == nil {
+			var ac int64
+			for _, s := range r.words.Segments() {
+				ac += int64(s.Acoustic)
+			}
+			if n := r.words.Frames(); n > 0 {
+				res.WordAc = float64(ac) / float64(n)
+			}
+			res.RefHeard, _ = r.words.Hyp()
+		} else {
+			res.WordAc, res.RefHeard = res.First.WordAc, res.First.RefHeard
+		}
+		res.WordGap = res.WordAc - res.GramAc
+		if res.WordGap > r.refThreshold(res.SNR) {
 			res.Rejected = "not a command"
 			return
 		}
@@ -638,6 +753,15 @@ func (r *Recognizer) threshold(snr float64) float64 {
 		return r.opt.Threshold
 	}
 	return r.opt.Threshold + r.opt.SNRSlope*min(max(snr-15, 0), 30)/10
+}
+
+// refThreshold is the word-loop gap above which an utterance of that
+// signal-to-noise ratio (dB) is rejected.
+func (r *Recognizer) refThreshold(snr float64) float64 {
+	if r.opt.RefSlope <= 0 {
+		return r.opt.RefThreshold
+	}
+	return r.opt.RefThreshold + r.opt.RefSlope*min(max(snr-15, 0), 30)/10
 }
 
 // addFloor returns samples with the noise floor added (white noise of

@@ -195,6 +195,24 @@ func (d *Decoder) SetAllphone(name, lmPath string) error {
 	return nil
 }
 
+// SetLM adds an n-gram search named name with the language model at
+// path (ARPA text or binary); its words must be in the dictionary.
+func (d *Decoder) SetLM(name, path string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	cp := C.CString(path)
+	defer C.free(unsafe.Pointer(cp))
+	if C.ps_set_lm_file(d.ps, cn, cp) < 0 {
+		return fmt.Errorf("sphinx: language model %q: cannot load %q", name, path)
+	}
+	return nil
+}
+
 // SetSearch makes the named search the active one.
 func (d *Decoder) SetSearch(name string) error {
 	d.mu.Lock()

@@ -19,6 +19,9 @@ func (d *Decoder) SetJSGF(name, grammar string) error { return ErrUnavailable }
 // SetAllphone returns ErrUnavailable.
 func (d *Decoder) SetAllphone(name, lmPath string) error { return ErrUnavailable }
 
+// SetLM returns ErrUnavailable.
+func (d *Decoder) SetLM(name, path string) error { return ErrUnavailable }
+
 // SetSearch returns ErrUnavailable.
 func (d *Decoder) SetSearch(name string) error { return ErrUnavailable }
 
