@@ -86,6 +86,14 @@ type RecognizerOptions struct {
 	// RefArgs are extra arguments for the word-loop decoder only, after
 	// Args and refArgs.
 	RefArgs []string
+	// PostMin enables the lattice-confidence check: an utterance whose
+	// least certain command word has a posterior probability (from the
+	// grammar decoder's lattice, -bestpath) below PostMin is rejected.
+	// DefaultPostMin when zero; negative turns it off.
+	PostMin float64
+	// Posteriors fills in Result.Post and WordPost even when PostMin
+	// is off (for measurements).
+	Posteriors bool
 }
 
 // Measured defaults (docs/voice.md).
@@ -99,6 +107,7 @@ const (
 	DefaultNoiseFloor = -60 // dBFS
 	DefaultRefWords   = -1  // off: measured, not better (docs/voice.md)
 	DefaultRefThresh  = 5
+	DefaultPostMin    = -1 // off: measured, not better (docs/voice.md)
 )
 
 // grammarArgs are the PocketSphinx arguments of both decoders, before
@@ -147,10 +156,14 @@ type Result struct {
 	Speech int     `json:"speech"` // frames covered by command words
 	SNR    float64 `json:"snr"`    // dB, loud frames (90th percentile) over quiet ones (10th)
 	Noise  float64 `json:"noise"`  // dB of the quiet frames (10th percentile of frame energy)
-	GramAc float64 `json:"gram_ac"`
-	LoopAc float64 `json:"loop_ac"`
-	Loud   int     `json:"loud"`   // frames louder than halfway between the noise and the loud level (dB)
-	Filler float64 `json:"filler"` // fraction of the loud frames inside silence or noise fillers
+	// Post is the posterior probability of the grammar's best path and
+	// WordPost that of its least certain command word, from the lattice.
+	Post     float64 `json:"post"`
+	WordPost float64 `json:"word_post"`
+	GramAc   float64 `json:"gram_ac"`
+	LoopAc   float64 `json:"loop_ac"`
+	Loud     int     `json:"loud"`   // frames louder than halfway between the noise and the loud level (dB)
+	Filler   float64 `json:"filler"` // fraction of the loud frames inside silence or noise fillers
 	// First is the first (streaming) pass's result when a second pass
 	// decoded the utterance again (RecognizerOptions.SecondPass).
 	First *Result `json:"first,omitempty"`
@@ -217,6 +230,9 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	}
 	if opt.RefThreshold == 0 {
 		opt.RefThreshold = DefaultRefThresh
+	}
+	if opt.PostMin == 0 {
+		opt.PostMin = DefaultPostMin
 	}
 	refOpt := mergeArgs(mergeArgs(opt.Args, refArgs), opt.RefArgs)
 	opt.Args = mergeArgs(grammarArgs, opt.Args)
@@ -582,6 +598,9 @@ func (r *Recognizer) decide(res *Result, loop bool) {
 		gram += int64(s.Acoustic)
 	}
 	res.Speech, res.Frames = speech, r.dec.Frames()
+	if r.opt.PostMin > 0 || r.opt.Posteriors {
+		res.Post, res.WordPost = confidence(r.dec.Lattice(), segs, DefaultPostScale)
+	}
 	res.Loud, res.Filler = r.fillers(segs, res.Noise+res.SNR/2)
 	if res.Frames > 0 {
 		res.GramAc = float64(gram) / float64(res.Frames)
@@ -626,6 +645,10 @@ func (r *Recognizer) decide(res *Result, loop bool) {
 			res.Rejected = "not a command"
 			return
 		}
+	}
+	if r.opt.PostMin > 0 && res.WordPost < r.opt.PostMin {
+		res.Rejected = "not a command"
+		return
 	}
 	if r.opt.FillerMax > 0 && res.Filler > r.opt.FillerMax {
 		res.Rejected = "not a command"

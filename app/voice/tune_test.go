@@ -16,7 +16,7 @@ func TestDump(t *testing.T) {
 		t.Skip("VOICE_DUMP not set")
 	}
 	part, _ := strconv.Atoi(os.Getenv("VOICE_PART"))
-	opt := RecognizerOptions{Threshold: 1e9, FillerMax: 2, RefThreshold: 1e9}
+	opt := RecognizerOptions{Threshold: 1e9, FillerMax: 2, RefThreshold: 1e9, PostMin: -1, Posteriors: true}
 	if n := os.Getenv("VOICE_REF"); n != "" {
 		opt.RefWords, _ = strconv.Atoi(n)
 	}
@@ -49,7 +49,7 @@ func TestDump(t *testing.T) {
 	r, g := newTestRecognizer(t, opt)
 	items := corpus(t, Samples(Catalog, testSlots(t), 3))
 	var b strings.Builder
-	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile\tok1\tgap1\tfill1\trej1\tdecms\twgap\twac\trefheard\trtf_g\trtf_p\trtf_w")
+	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile\tok1\tgap1\tfill1\trej1\tdecms\twgap\twac\trefheard\trtf_g\trtf_p\trtf_w\tpost\twpost\tpost5\twpost5\tpost60\twpost60\tpost_c\twpost_c\tpost_m\twpost_m")
 	for i, it := range items {
 		if (i/30)%6 != part || (conds != "" && !strings.Contains(conds, it.cond)) {
 			continue
@@ -58,6 +58,11 @@ func TestDump(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		lat, ss := r.dec.Lattice(), r.dec.Segments()
+		p5, w5 := confidence(lat, ss, DefaultPostScale*4)
+		p60, w60 := confidence(lat, ss, DefaultPostScale/3)
+		pc, wc := confidence(lat, ss, DefaultPostScale/100)
+		pm, wm := confidence(lat, ss, DefaultPostScale/10000)
 		ok := 0
 		if it.kind == "in" {
 			want, _ := g.Parse(it.text)
@@ -74,10 +79,10 @@ func TestDump(t *testing.T) {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.2f\t%.2f\t%d\t%.4f\t%d\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.3f\t%s\t%.2f\t%.2f\t%.2f\t%s\t%.4f\t%.4f\t%.4f\n", it.kind, it.cond, it.voice, it.speed, ok,
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.2f\t%.2f\t%d\t%.4f\t%d\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.3f\t%s\t%.2f\t%.2f\t%.2f\t%s\t%.4f\t%.4f\t%.4f\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\n", it.kind, it.cond, it.voice, it.speed, ok,
 			res.Gap, res.GramAc, res.LoopAc, res.Frames, res.Speech, res.SNR, res.Noise, len(Words(res.Heard)), res.CPU.Seconds()/res.Audio.Seconds(), res.Loud, res.Filler, res.Rejected, it.text, res.Heard, segs(r), it.file,
 			ok1, first.Gap, first.Filler, first.Rejected, float64(res.Decode.Microseconds())/1000, res.WordGap, res.WordAc, res.RefHeard,
-			res.GrammarCPU.Seconds()/res.Audio.Seconds(), res.LoopCPU.Seconds()/res.Audio.Seconds(), res.RefCPU.Seconds()/res.Audio.Seconds())
+			res.GrammarCPU.Seconds()/res.Audio.Seconds(), res.LoopCPU.Seconds()/res.Audio.Seconds(), res.RefCPU.Seconds()/res.Audio.Seconds(), res.Post, res.WordPost, p5, w5, p60, w60, pc, wc, pm, wm)
 	}
 	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)

@@ -33,5 +33,25 @@ type Segment struct {
 	Language   int32
 }
 
+// Lattice is a word graph: each link is the word of its From node,
+// from the node's Start frame to the link's End frame, with its acoustic
+// score (grammar transition included; PocketSphinx units, as Segment).
+type Lattice struct {
+	Nodes []Node
+	Links []Link
+}
+
+// Node is a word starting at a frame; Last is its latest end frame.
+type Node struct {
+	Word        string
+	Start, Last int
+}
+
+// Link joins two nodes of a Lattice.
+type Link struct {
+	From, To, End int
+	Acoustic      int32
+}
+
 // Available reports whether this build has PocketSphinx.
 func Available() bool { return available }

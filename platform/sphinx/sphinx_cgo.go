@@ -438,3 +438,46 @@ func (d *Decoder) Prob() int32 {
 	}
 	return int32(C.ps_get_prob(d.ps))
 }
+
+// Lattice returns the word graph of the last utterance (after EndUtt;
+// the grammar search builds it with -bestpath, PocketSphinx's default),
+// or nil when there is none.
+func (d *Decoder) Lattice() *Lattice {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ps == nil || !d.active {
+		return nil
+	}
+	dag := C.ps_get_lattice(d.ps)
+	if dag == nil {
+		return nil
+	}
+	l := &Lattice{}
+	ids := map[*C.ps_latnode_t]int{}
+	id := func(n *C.ps_latnode_t) int {
+		i, ok := ids[n]
+		if !ok {
+			i = len(l.Nodes)
+			ids[n] = i
+			var fef, lef C.int16
+			sf := C.ps_latnode_times(n, &fef, &lef)
+			l.Nodes = append(l.Nodes, Node{Word: C.GoString(C.ps_latnode_baseword(dag, n)), Start: int(sf), Last: int(lef)})
+		}
+		return i
+	}
+	for it := C.ps_latnode_iter(dag); it != nil; it = C.ps_latnode_iter_next(it) {
+		from := C.ps_latnode_iter_node(it)
+		id(from)
+		for x := C.ps_latnode_exits(from); x != nil; x = C.ps_latlink_iter_next(x) {
+			k := C.ps_latlink_iter_link(x)
+			var src *C.ps_latnode_t
+			to := C.ps_latlink_nodes(k, &src)
+			var sf C.int16
+			var ascr C.int32
+			ef := C.ps_latlink_times(k, &sf)
+			C.ps_latlink_prob(dag, k, &ascr)
+			l.Links = append(l.Links, Link{From: id(from), To: id(to), End: int(ef), Acoustic: int32(ascr)})
+		}
+	}
+	return l
+}

@@ -60,3 +60,6 @@ func (d *Decoder) AdaptCMN(prior int) {}
 
 // ProcessBatch returns ErrUnavailable.
 func (d *Decoder) ProcessBatch(samples []int16) error { return ErrUnavailable }
+
+// Lattice is nil.
+func (d *Decoder) Lattice() *Lattice { return nil }
