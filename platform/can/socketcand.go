@@ -228,10 +228,12 @@ func (b *BridgeSource) deliver(f *Frame) {
 		b.rateDrops.Add(1)
 		return
 	}
+	// Counted before the send: a reader that has the frame sees it counted.
+	b.frames.Add(1)
 	select {
 	case b.ch <- *f:
-		b.frames.Add(1)
 	default:
+		b.frames.Add(^uint64(0))
 		b.queueDrops.Add(1)
 	}
 }
