@@ -201,38 +201,18 @@ type Recognizer struct {
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
 func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
-	if opt.Garbage == 0 {
-		opt.Garbage = DefaultGarbage
-	}
-	if opt.Threshold == 0 {
-		opt.Threshold = DefaultThreshold
-	}
-	if opt.MinFrames == 0 {
-		opt.MinFrames = DefaultMinFrames
-	}
-	if opt.SNRSlope == 0 {
-		opt.SNRSlope = DefaultSNRSlope
-	}
-	if opt.FillerMax == 0 {
-		opt.FillerMax = DefaultFillerMax
-	}
-	if opt.CMNWindow == 0 {
-		opt.CMNWindow = DefaultCMNWindow
-	}
+	orDefault(&opt.Garbage, DefaultGarbage)
+	orDefault(&opt.Threshold, DefaultThreshold)
+	orDefault(&opt.MinFrames, DefaultMinFrames)
+	orDefault(&opt.SNRSlope, DefaultSNRSlope)
+	orDefault(&opt.FillerMax, DefaultFillerMax)
+	orDefault(&opt.CMNWindow, DefaultCMNWindow)
+	orDefault(&opt.NoiseFloor, DefaultNoiseFloor)
+	orDefault(&opt.RefWords, DefaultRefWords)
+	orDefault(&opt.RefThreshold, DefaultRefThresh)
+	orDefault(&opt.PostMin, DefaultPostMin)
 	if opt.Lexicon == nil {
 		opt.Lexicon = &Lexicon{}
-	}
-	if opt.NoiseFloor == 0 {
-		opt.NoiseFloor = DefaultNoiseFloor
-	}
-	if opt.RefWords == 0 {
-		opt.RefWords = DefaultRefWords
-	}
-	if opt.RefThreshold == 0 {
-		opt.RefThreshold = DefaultRefThresh
-	}
-	if opt.PostMin == 0 {
-		opt.PostMin = DefaultPostMin
 	}
 	refOpt := mergeArgs(mergeArgs(opt.Args, refArgs), opt.RefArgs)
 	opt.Args = mergeArgs(grammarArgs, opt.Args)
@@ -809,4 +789,12 @@ func (r *Recognizer) addFloor(samples []int16) []int16 {
 		r.noisy[i] = int16(min(max(x, math.MinInt16), math.MaxInt16))
 	}
 	return r.noisy
+}
+
+// orDefault sets *v to d when it is zero.
+func orDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
+	}
 }
