@@ -275,13 +275,17 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 func (r *Recognizer) Close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.dec.Close()
-	if r.phones != nil {
-		r.phones.Close()
+	for _, d := range r.decoders() {
+		if d != nil {
+			d.Close()
+		}
 	}
-	if r.words != nil {
-		r.words.Close()
-	}
+}
+
+// decoders are the grammar decoder, the phone loop and the word loop, in
+// the order of cpuDec; nil where a check is off.
+func (r *Recognizer) decoders() [3]*sphinx.Decoder {
+	return [3]*sphinx.Decoder{r.dec, r.phones, r.words}
 }
 
 // GrammarOptions are the options grammars for this recognizer are built with.
@@ -400,20 +404,16 @@ func (r *Recognizer) Begin() error {
 	if r.inUtt {
 		return fmt.Errorf("voice: utterance already started")
 	}
-	if err := r.dec.StartUtt(); err != nil {
-		return err
-	}
-	if r.phones != nil {
-		if err := r.phones.StartUtt(); err != nil {
-			r.dec.EndUtt()
-			return err
+	ds := r.decoders()
+	for i, d := range ds {
+		if d == nil {
+			continue
 		}
-	}
-	if r.words != nil {
-		if err := r.words.StartUtt(); err != nil {
-			r.dec.EndUtt()
-			if r.phones != nil {
-				r.phones.EndUtt()
+		if err := d.StartUtt(); err != nil {
+			for _, started := range ds[:i] {
+				if started != nil {
+					started.EndUtt()
+				}
 			}
 			return err
 		}
@@ -433,20 +433,17 @@ func (r *Recognizer) Feed(samples []int16) error {
 	var err error
 	r.cpu += threadCPU(func() {
 		in := r.addFloor(samples)
-		r.cpuDec[0] += threadCPU(func() { err = r.dec.Process(in, false) })
-		if err == nil && r.phones != nil {
-			r.cpuDec[1] += threadCPU(func() { err = r.phones.Process(in, false) })
-		}
-		if err == nil && r.words != nil {
-			r.cpuDec[2] += threadCPU(func() { err = r.words.Process(in, false) })
+		ds := r.decoders()
+		for i, d := range ds {
+			if d != nil && err == nil {
+				r.cpuDec[i] += threadCPU(func() { err = d.Process(in, false) })
+			}
 		}
 		if err == nil && r.opt.CMNWindow > 0 {
-			r.dec.AdaptCMN(r.opt.CMNWindow)
-			if r.phones != nil {
-				r.phones.AdaptCMN(r.opt.CMNWindow)
-			}
-			if r.words != nil {
-				r.words.AdaptCMN(r.opt.CMNWindow)
+			for _, d := range ds {
+				if d != nil {
+					d.AdaptCMN(r.opt.CMNWindow)
+				}
 			}
 		}
 		r.measure(samples)
@@ -481,27 +478,16 @@ func (r *Recognizer) End() (Result, error) {
 }
 
 func (r *Recognizer) end() (Result, error) {
-	if err := r.dec.EndUtt(); err != nil {
-		if r.phones != nil {
-			r.phones.EndUtt()
-		}
-		if r.words != nil {
-			r.words.EndUtt()
-		}
-		return Result{}, err
-	}
-	if r.phones != nil {
-		if err := r.phones.EndUtt(); err != nil {
-			if r.words != nil {
-				r.words.EndUtt()
+	var err error
+	for _, d := range r.decoders() {
+		if d != nil {
+			if e := d.EndUtt(); e != nil && err == nil {
+				err = e
 			}
-			return Result{}, err
 		}
 	}
-	if r.words != nil {
-		if err := r.words.EndUtt(); err != nil {
-			return Result{}, err
-		}
+	if err != nil {
+		return Result{}, err
 	}
 	hyp, score := r.dec.Hyp()
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
@@ -525,31 +511,29 @@ const maxBuffered = 12 * SampleRate
 // own cepstral mean (batch CMN, as the model was trained) instead of the
 // live mean, which lags behind a change of noise between utterances.
 func (r *Recognizer) secondPass(res *Result) error {
-	if err := r.dec.StartUtt(); err != nil {
-		return err
-	}
-	if err := r.dec.ProcessBatch(r.buf); err != nil {
-		r.dec.EndUtt()
-		return err
-	}
-	if err := r.dec.EndUtt(); err != nil {
+	if err := batch(r.dec, r.buf); err != nil {
 		return err
 	}
 	if r.opt.SecondLoop && r.phones != nil {
-		if err := r.phones.StartUtt(); err != nil {
-			return err
-		}
-		if err := r.phones.ProcessBatch(r.buf); err != nil {
-			r.phones.EndUtt()
-			return err
-		}
-		if err := r.phones.EndUtt(); err != nil {
+		if err := batch(r.phones, r.buf); err != nil {
 			return err
 		}
 	}
 	res.Heard, res.Score = r.dec.Hyp()
 	r.decide(res, r.opt.SecondLoop)
 	return nil
+}
+
+// batch decodes samples as one utterance of d with batch CMN.
+func batch(d *sphinx.Decoder, samples []int16) error {
+	if err := d.StartUtt(); err != nil {
+		return err
+	}
+	if err := d.ProcessBatch(samples); err != nil {
+		d.EndUtt()
+		return err
+	}
+	return d.EndUtt()
 }
 
 // decide fills in res's figures from the decoders' last utterance and
