@@ -177,27 +177,25 @@ func (d *Decoder) SetJSGF(name, grammar string) error {
 // SetAllphone adds a phone-loop search named name with the phone language
 // model at lmPath ("" for a flat phone loop).
 func (d *Decoder) SetAllphone(name, lmPath string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.check(); err != nil {
-		return err
-	}
-	cn := C.CString(name)
-	defer C.free(unsafe.Pointer(cn))
-	var cp *C.char
-	if lmPath != "" {
-		cp = C.CString(lmPath)
-		defer C.free(unsafe.Pointer(cp))
-	}
-	if C.ps_set_allphone_file(d.ps, cn, cp) < 0 {
-		return fmt.Errorf("sphinx: phone loop %q: cannot load %q", name, lmPath)
-	}
-	return nil
+	return d.addSearchFile("phone loop", name, lmPath, func(n, p *C.char) C.int {
+		if lmPath == "" {
+			p = nil
+		}
+		return C.ps_set_allphone_file(d.ps, n, p)
+	})
 }
 
 // SetLM adds an n-gram search named name with the language model at
 // path (ARPA text or binary); its words must be in the dictionary.
 func (d *Decoder) SetLM(name, path string) error {
+	return d.addSearchFile("language model", name, path, func(n, p *C.char) C.int {
+		return C.ps_set_lm_file(d.ps, n, p)
+	})
+}
+
+// addSearchFile adds the search named name that add builds from the file
+// at path (both as C strings); what names the kind in errors.
+func (d *Decoder) addSearchFile(what, name, path string, add func(name, path *C.char) C.int) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.check(); err != nil {
@@ -207,8 +205,8 @@ func (d *Decoder) SetLM(name, path string) error {
 	defer C.free(unsafe.Pointer(cn))
 	cp := C.CString(path)
 	defer C.free(unsafe.Pointer(cp))
-	if C.ps_set_lm_file(d.ps, cn, cp) < 0 {
-		return fmt.Errorf("sphinx: language model %q: cannot load %q", name, path)
+	if add(cn, cp) < 0 {
+		return fmt.Errorf("sphinx: %s %q: cannot load %q", what, name, path)
 	}
 	return nil
 }

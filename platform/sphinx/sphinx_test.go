@@ -41,14 +41,7 @@ func TestDecoderGrammar(t *testing.T) {
 	if err := d.AddWord("bad", "XX YY", true); err == nil {
 		t.Fatal("unknown phones accepted")
 	}
-	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
-	if err != nil {
-		t.Skip(err)
-	}
-	s := make([]int16, len(raw)/2)
-	for i := range s {
-		s[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
-	}
+	s := goForward(t)
 	if err := d.StartUtt(); err != nil {
 		t.Fatal(err)
 	}
@@ -88,14 +81,7 @@ func TestProcessBatch(t *testing.T) {
 	if err := d.SetSearch("g"); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
-	if err != nil {
-		t.Skip(err)
-	}
-	s := make([]int16, len(raw)/2)
-	for i := range s {
-		s[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
-	}
+	s := goForward(t)
 	if err := d.ProcessBatch(s); err == nil {
 		t.Fatal("ProcessBatch outside an utterance")
 	}
@@ -121,4 +107,19 @@ func TestProcessBatch(t *testing.T) {
 			t.Fatalf("batch %v: hyp %q", batch, hyp)
 		}
 	}
+}
+
+// goForward is pocketsphinx-testdata's "go forward ten meters" (16 kHz
+// mono); the test is skipped without it.
+func goForward(t *testing.T) []int16 {
+	t.Helper()
+	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
+	if err != nil {
+		t.Skip(err)
+	}
+	s := make([]int16, len(raw)/2)
+	for i := range s {
+		s[i] = int16(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	return s
 }
