@@ -7,16 +7,16 @@ import (
 	"image/color"
 	"math"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/fascia-hmi/fascia/app/nav/vtile"
 )
 
-// batch is one recorded fill: the rings of a pathBuf and their colour.
+// batch is one recorded fill: a copy of its pathBuf and the colour.
 type batch struct {
-	xy   []float32
-	ends []int
-	c    color.RGBA
+	p *pathBuf
+	c color.RGBA
 }
 
 // recordBatches renders the busiest tile (labels included) and returns
@@ -32,7 +32,8 @@ func recordBatches(tb testing.TB) []batch {
 		if pb.empty() {
 			return
 		}
-		bs = append(bs, batch{append([]float32(nil), pb.xy...), append([]int(nil), pb.ends...), color.RGBAModel.Convert(c).(color.RGBA)})
+		cp := &pathBuf{xy: slices.Clone(pb.xy), ends: slices.Clone(pb.ends), bb: pb.bb, rb: slices.Clone(pb.rb)}
+		bs = append(bs, batch{cp, color.RGBAModel.Convert(c).(color.RGBA)})
 	}
 	defer func() { fillHook = nil }()
 	rasterTile(p, busiest, k)
@@ -56,13 +57,12 @@ func TestDumpFillBatches(t *testing.T) {
 	edges := 0
 	for _, b := range bs {
 		u32(uint32(b.c.R) | uint32(b.c.G)<<8 | uint32(b.c.B)<<16 | uint32(b.c.A)<<24)
-		u32(uint32(len(b.ends)))
+		u32(uint32(len(b.p.ends)))
 		start := 0
-		for _, e := range b.ends {
+		for _, e := range b.p.ends {
 			u32(uint32(e - start))
-			for i := start; i < e; i++ {
-				u32(math.Float32bits(b.xy[2*i]))
-				u32(math.Float32bits(b.xy[2*i+1]))
+			for _, v := range b.p.xy[2*start : 2*e] {
+				u32(math.Float32bits(v))
 			}
 			edges += e - start
 			start = e
@@ -81,25 +81,10 @@ func TestDumpFillBatches(t *testing.T) {
 func BenchmarkTileFillOnly(b *testing.B) {
 	bs := recordBatches(b)
 	img := image.NewRGBA(image.Rect(0, 0, 512, 512))
-	var pbs []*pathBuf
-	for _, bt := range bs {
-		pb := newPathBuf()
-		pb.reset()
-		start := 0
-		for _, e := range bt.ends {
-			ps := make([]pt, 0, e-start)
-			for i := start; i < e; i++ {
-				ps = append(ps, pt{bt.xy[2*i], bt.xy[2*i+1]})
-			}
-			pb.ring(ps)
-			start = e
-		}
-		pbs = append(pbs, pb)
-	}
 	defer cpuPerOp(b)()
 	for b.Loop() {
-		for i, pb := range pbs {
-			pb.fill(img, img.Rect, bs[i].c)
+		for _, bt := range bs {
+			bt.p.fill(img, img.Rect, bt.c)
 		}
 	}
 }
