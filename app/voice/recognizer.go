@@ -71,6 +71,10 @@ type RecognizerOptions struct {
 	// silence. The level and SNR measurements use the samples as they
 	// came. 0 means DefaultNoiseFloor, positive none.
 	NoiseFloor float64
+	// Denoise is the minimum gain (0 < Denoise < 1) of the spectral noise
+	// suppressor in front of the decoders. 0 means DefaultDenoise;
+	// negative, none.
+	Denoise float64
 	// RefWords enables the word-loop check: a third decoder searches a
 	// unigram language model of the RefWords most frequent words of
 	// general English (refwords.txt) plus the grammar's words beside the
@@ -99,13 +103,14 @@ type RecognizerOptions struct {
 // Measured defaults (docs/voice.md).
 const (
 	DefaultGarbage    = -1 // no garbage loop: measured slower and worse than the phone check
-	DefaultThreshold  = 5
+	DefaultThreshold  = 3
 	DefaultMinFrames  = 20
 	DefaultCMNWindow  = 100
-	DefaultFillerMax  = 0.25
-	DefaultSNRSlope   = 1
-	DefaultNoiseFloor = -60 // dBFS
-	DefaultRefWords   = -1  // off: measured, not better (docs/voice.md)
+	DefaultFillerMax  = 0.4
+	DefaultSNRSlope   = 2
+	DefaultDenoise    = 0.25 // minimum gain of the noise suppressor
+	DefaultNoiseFloor = -60  // dBFS
+	DefaultRefWords   = -1   // off: measured, not better (docs/voice.md)
 	DefaultRefThresh  = 5
 	DefaultPostMin    = -1 // off: measured, not better (docs/voice.md)
 )
@@ -197,6 +202,7 @@ type Recognizer struct {
 	noisy   []int16          // samples with the noise floor added
 	rng     uint64           // state of the noise floor's generator
 	floor   float64          // noise floor RMS in sample units (0: none)
+	den     *denoiser        // nil: no noise suppression
 }
 
 // NewRecognizer loads the acoustic model and dictionary (≈ 0.2 s).
@@ -208,6 +214,7 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	orDefault(&opt.FillerMax, DefaultFillerMax)
 	orDefault(&opt.CMNWindow, DefaultCMNWindow)
 	orDefault(&opt.NoiseFloor, DefaultNoiseFloor)
+	orDefault(&opt.Denoise, DefaultDenoise)
 	orDefault(&opt.RefWords, DefaultRefWords)
 	orDefault(&opt.RefThreshold, DefaultRefThresh)
 	orDefault(&opt.PostMin, DefaultPostMin)
@@ -224,6 +231,9 @@ func NewRecognizer(opt RecognizerOptions) (*Recognizer, error) {
 	r := &Recognizer{dec: dec, lex: opt.Lexicon, opt: opt, grammars: map[string]*Grammar{}, added: map[string]bool{}, rng: 0x9e3779b97f4a7c15}
 	if opt.NoiseFloor < 0 {
 		r.floor = 32768 * math.Pow(10, opt.NoiseFloor/20)
+	}
+	if opt.Denoise > 0 && opt.Denoise < 1 {
+		r.den = newDenoiser(opt.Denoise)
 	}
 	if opt.Threshold > 0 {
 		ph, err := sphinx.New(opt.PhoneArgs...)
@@ -419,6 +429,9 @@ func (r *Recognizer) Begin() error {
 		}
 	}
 	r.inUtt, r.samples, r.cpu, r.cpuDec = true, 0, 0, [3]time.Duration{}
+	if r.den != nil {
+		r.den.reset()
+	}
 	r.energy, r.part, r.buf = r.energy[:0], r.part[:0], r.buf[:0]
 	return nil
 }
@@ -432,26 +445,39 @@ func (r *Recognizer) Feed(samples []int16) error {
 	}
 	var err error
 	r.cpu += threadCPU(func() {
-		in := r.addFloor(samples)
-		ds := r.decoders()
-		for i, d := range ds {
-			if d != nil && err == nil {
-				r.cpuDec[i] += threadCPU(func() { err = d.Process(in, false) })
-			}
+		in := samples
+		if r.den != nil {
+			in = r.den.process(samples)
 		}
-		if err == nil && r.opt.CMNWindow > 0 {
-			for _, d := range ds {
-				if d != nil {
-					d.AdaptCMN(r.opt.CMNWindow)
-				}
-			}
-		}
+		err = r.process(r.addFloor(in))
 		r.measure(samples)
-		if r.opt.SecondPass != nil && len(r.buf) < maxBuffered {
-			r.buf = append(r.buf, in[:min(len(in), maxBuffered-len(r.buf))]...)
-		}
 	})
 	r.samples += len(samples)
+	return err
+}
+
+// process gives the decoders samples as they will search them.
+func (r *Recognizer) process(in []int16) error {
+	if len(in) == 0 {
+		return nil
+	}
+	var err error
+	ds := r.decoders()
+	for i, d := range ds {
+		if d != nil && err == nil {
+			r.cpuDec[i] += threadCPU(func() { err = d.Process(in, false) })
+		}
+	}
+	if err == nil && r.opt.CMNWindow > 0 {
+		for _, d := range ds {
+			if d != nil {
+				d.AdaptCMN(r.opt.CMNWindow)
+			}
+		}
+	}
+	if r.opt.SecondPass != nil && len(r.buf) < maxBuffered {
+		r.buf = append(r.buf, in[:min(len(in), maxBuffered-len(r.buf))]...)
+	}
 	return err
 }
 
@@ -479,6 +505,9 @@ func (r *Recognizer) End() (Result, error) {
 
 func (r *Recognizer) end() (Result, error) {
 	var err error
+	if r.den != nil {
+		err = r.process(r.addFloor(r.den.flush()))
+	}
 	for _, d := range r.decoders() {
 		if d != nil {
 			if e := d.EndUtt(); e != nil && err == nil {
@@ -493,7 +522,7 @@ func (r *Recognizer) end() (Result, error) {
 	res := Result{Heard: hyp, Score: score, Audio: time.Duration(r.samples) * time.Second / SampleRate}
 	res.Noise, res.SNR = levels(r.energy)
 	r.decide(&res, true)
-	if r.opt.SecondPass != nil && len(r.buf) == r.samples && r.opt.SecondPass(res) {
+	if r.opt.SecondPass != nil && len(r.buf) < maxBuffered && r.opt.SecondPass(res) {
 		first := res
 		res = Result{Audio: first.Audio, Noise: first.Noise, SNR: first.SNR, First: &first}
 		if err := r.secondPass(&res); err != nil {

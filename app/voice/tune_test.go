@@ -16,7 +16,8 @@ func TestDump(t *testing.T) {
 		t.Skip("VOICE_DUMP not set")
 	}
 	part, _ := strconv.Atoi(os.Getenv("VOICE_PART"))
-	opt := RecognizerOptions{Threshold: 1e9, FillerMax: 2, RefThreshold: 1e9, PostMin: -1, Posteriors: true}
+	lattice := os.Getenv("VOICE_NOLATTICE") == ""
+	opt := RecognizerOptions{Threshold: 1e9, FillerMax: 2, RefThreshold: 1e9, PostMin: -1, Posteriors: lattice}
 	if n := os.Getenv("VOICE_REF"); n != "" {
 		opt.RefWords, _ = strconv.Atoi(n)
 	}
@@ -36,6 +37,9 @@ func TestDump(t *testing.T) {
 	if f := os.Getenv("VOICE_FLOOR"); f != "" {
 		opt.NoiseFloor, _ = strconv.ParseFloat(f, 64)
 	}
+	if f := os.Getenv("VOICE_DENOISE"); f != "" {
+		opt.Denoise, _ = strconv.ParseFloat(f, 64)
+	}
 	if os.Getenv("VOICE_NOLOOP") != "" {
 		opt.Threshold = -1
 	}
@@ -47,9 +51,27 @@ func TestDump(t *testing.T) {
 	}
 	conds := os.Getenv("VOICE_CONDS")
 	r, g := newTestRecognizer(t, opt)
+	if lm, ok := os.LookupEnv("VOICE_ALLPHONE"); ok && r.phones != nil {
+		// the reference as PocketSphinx's allphone search ("" = flat)
+		if err := r.phones.SetAllphone("allphone", lm); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.phones.SetSearch("allphone"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if lm := os.Getenv("VOICE_LMREF"); lm != "" && r.phones != nil {
+		// the reference as an n-gram search (words must be in the dictionary)
+		if err := r.phones.SetLM("lmref", lm); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.phones.SetSearch("lmref"); err != nil {
+			t.Fatal(err)
+		}
+	}
 	items := corpus(t, Samples(Catalog, testSlots(t), 3))
 	var b strings.Builder
-	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile\tok1\tgap1\tfill1\trej1\tdecms\twgap\twac\trefheard\trtf_g\trtf_p\trtf_w\tpost\twpost\tpost5\twpost5\tpost60\twpost60\tpost_c\twpost_c\tpost_m\twpost_m")
+	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile\tok1\tgap1\tfill1\trej1\tdecms\twgap\twac\trefheard\trtf_g\trtf_p\trtf_w\tpost\twpost\tpost5\twpost5\tpost60\twpost60\tpost_c\twpost_c\tpost_m\twpost_m\tloopsegs\tgphones")
 	for i, it := range items {
 		if (i/30)%6 != part || (conds != "" && !strings.Contains(conds, it.cond)) {
 			continue
@@ -58,11 +80,14 @@ func TestDump(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		lat, ss := r.dec.Lattice(), r.dec.Segments()
-		p5, w5 := confidence(lat, ss, DefaultPostScale*4)
-		p60, w60 := confidence(lat, ss, DefaultPostScale/3)
-		pc, wc := confidence(lat, ss, DefaultPostScale/100)
-		pm, wm := confidence(lat, ss, DefaultPostScale/10000)
+		var p5, w5, p60, w60, pc, wc, pm, wm float64
+		if lattice {
+			lat, ss := r.dec.Lattice(), r.dec.Segments()
+			p5, w5 = confidence(lat, ss, DefaultPostScale*4)
+			p60, w60 = confidence(lat, ss, DefaultPostScale/3)
+			pc, wc = confidence(lat, ss, DefaultPostScale/100)
+			pm, wm = confidence(lat, ss, DefaultPostScale/10000)
+		}
 		ok := 0
 		if it.kind == "in" {
 			want, _ := g.Parse(it.text)
@@ -79,10 +104,10 @@ func TestDump(t *testing.T) {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.2f\t%.2f\t%d\t%.4f\t%d\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.3f\t%s\t%.2f\t%.2f\t%.2f\t%s\t%.4f\t%.4f\t%.4f\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\n", it.kind, it.cond, it.voice, it.speed, ok,
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\t%d\t%.2f\t%.2f\t%.2f\t%d\t%d\t%.2f\t%.2f\t%d\t%.4f\t%d\t%.3f\t%s\t%s\t%s\t%s\t%s\t%d\t%.2f\t%.3f\t%s\t%.2f\t%.2f\t%.2f\t%s\t%.4f\t%.4f\t%.4f\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%.4g\t%s\t%s\n", it.kind, it.cond, it.voice, it.speed, ok,
 			res.Gap, res.GramAc, res.LoopAc, res.Frames, res.Speech, res.SNR, res.Noise, len(Words(res.Heard)), res.CPU.Seconds()/res.Audio.Seconds(), res.Loud, res.Filler, res.Rejected, it.text, res.Heard, segs(r), it.file,
 			ok1, first.Gap, first.Filler, first.Rejected, float64(res.Decode.Microseconds())/1000, res.WordGap, res.WordAc, res.RefHeard,
-			res.GrammarCPU.Seconds()/res.Audio.Seconds(), res.LoopCPU.Seconds()/res.Audio.Seconds(), res.RefCPU.Seconds()/res.Audio.Seconds(), res.Post, res.WordPost, p5, w5, p60, w60, pc, wc, pm, wm)
+			res.GrammarCPU.Seconds()/res.Audio.Seconds(), res.LoopCPU.Seconds()/res.Audio.Seconds(), res.RefCPU.Seconds()/res.Audio.Seconds(), res.Post, res.WordPost, p5, w5, p60, w60, pc, wc, pm, wm, loopSegs(r), gramPhones(r))
 	}
 	if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
@@ -96,4 +121,28 @@ func segs(r *Recognizer) string {
 		b = append(b, fmt.Sprintf("%s:%d-%d", s.Word, s.Start-ss[0].Start, s.End-ss[0].Start))
 	}
 	return strings.Join(b, " ")
+}
+
+// loopSegs is the phone loop's path, "phone:start-end:acoustic score" in the grammar
+// decoder's frames.
+func loopSegs(r *Recognizer) string {
+	if r.phones == nil {
+		return ""
+	}
+	var b []string
+	for _, s := range r.phones.Segments() {
+		b = append(b, fmt.Sprintf("%s:%d-%d:%d", strings.TrimPrefix(s.Word, GarbagePrefix), s.Start, s.End, s.Acoustic))
+	}
+	return strings.Join(b, " ")
+}
+
+// gramPhones is the grammar path's words with their pronunciations and
+// frames, "word=PH ON ES@start-end:acoustic score".
+func gramPhones(r *Recognizer) string {
+	var b []string
+	for _, s := range r.dec.Segments() {
+		p, _ := r.dec.Lookup(s.Word)
+		b = append(b, fmt.Sprintf("%s=%s@%d-%d:%d", s.Word, p, s.Start, s.End, s.Acoustic))
+	}
+	return strings.Join(b, "|")
 }
