@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,7 +17,15 @@ const testdata = "/usr/share/pocketsphinx/test/data"
 // an audiobook): each must be rejected or recognized without an error or
 // crash; what each decoded to is logged, and the rejections counted.
 func TestRealSpeech(t *testing.T) {
-	r, _ := newTestRecognizer(t, RecognizerOptions{})
+	opt := RecognizerOptions{}
+	if v := os.Getenv("VOICE_REAL_OPT"); v != "" { // measurements: denoise,threshold,slope,filler
+		f := strings.Split(v, ",")
+		opt.Denoise, _ = strconv.ParseFloat(f[0], 64)
+		opt.Threshold, _ = strconv.ParseFloat(f[1], 64)
+		opt.SNRSlope, _ = strconv.ParseFloat(f[2], 64)
+		opt.FillerMax, _ = strconv.ParseFloat(f[3], 64)
+	}
+	r, _ := newTestRecognizer(t, opt)
 	var files []string
 	for _, pat := range []string{"*.raw", "*/*.raw", "*/*.wav"} {
 		m, _ := filepath.Glob(filepath.Join(testdata, pat))
@@ -55,9 +64,9 @@ func TestRealSpeech(t *testing.T) {
 		}
 		if res.Intent == nil {
 			rejected++
-			t.Logf("%s: rejected (%s), heard %q", filepath.Base(f), res.Rejected, res.Heard)
+			t.Logf("%s: rejected (%s), heard %q (gap %.1f, SNR %.0f dB, noise %.0f dB, filler %.2f)", filepath.Base(f), res.Rejected, res.Heard, res.Gap, res.SNR, res.Noise, res.Filler)
 		} else {
-			t.Logf("%s: RECOGNIZED %s from %q (gap %.1f)", filepath.Base(f), res.Intent, res.Transcript, res.Gap)
+			t.Logf("%s: RECOGNIZED %s from %q (gap %.1f, SNR %.0f dB, noise %.0f dB, filler %.2f)", filepath.Base(f), res.Intent, res.Transcript, res.Gap, res.SNR, res.Noise, res.Filler)
 		}
 	}
 	t.Logf("pocketsphinx-testdata: %d of %d recordings rejected", rejected, len(files))
