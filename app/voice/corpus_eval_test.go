@@ -78,6 +78,6 @@ func BenchmarkCorpus(b *testing.B) {
 // measured on the subset (docs/voice.md).
 const (
 	floorClean  = 95 // measured 100
-	floorSNR5   = 92 // measured 96.3 (map places; 97.2 with the street graph)
-	floorReject = 74 // measured 75.3 (map places; 78.7 with the street graph)
+	floorSNR5   = 92 // measured 94.4 (noise suppressor; 96.3 before it)
+	floorReject = 76 // measured 80.0 (noise suppressor; 75.3 before it)
 )

@@ -69,6 +69,12 @@ func corpus(t testing.TB, phrases []string) []corpusItem {
 			t.Fatalf("make-voice-corpus: %v", err)
 		}
 	}
+	return readManifest(t, dir)
+}
+
+// readManifest reads the items of a corpus built by make-voice-corpus.
+func readManifest(t testing.TB, dir string) []corpusItem {
+	t.Helper()
 	f, err := os.Open(filepath.Join(dir, "manifest.tsv"))
 	if err != nil {
 		t.Fatal(err)

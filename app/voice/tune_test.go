@@ -69,11 +69,16 @@ func TestDump(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	items := corpus(t, Samples(Catalog, testSlots(t), 3))
+	var items []corpusItem
+	if dir := os.Getenv("VOICE_CORPUS_DIR"); dir != "" { // another corpus, e.g. a validation set; VOICE_PART=-1 for all of it
+		items = readManifest(t, dir)
+	} else {
+		items = corpus(t, Samples(Catalog, testSlots(t), 3))
+	}
 	var b strings.Builder
 	fmt.Fprintln(&b, "kind\tcond\tvoice\tspeed\tok\tgap\tgramac\tloopac\tframes\tspeech\tsnr\tnoise\tnwords\trtf\tloud\tfill\trej\ttext\theard\tsegs\tfile\tok1\tgap1\tfill1\trej1\tdecms\twgap\twac\trefheard\trtf_g\trtf_p\trtf_w\tpost\twpost\tpost5\twpost5\tpost60\twpost60\tpost_c\twpost_c\tpost_m\twpost_m\tloopsegs\tgphones")
 	for i, it := range items {
-		if (i/30)%6 != part || (conds != "" && !strings.Contains(conds, it.cond)) {
+		if (part >= 0 && (i/30)%6 != part) || (conds != "" && !strings.Contains(conds, it.cond)) {
 			continue
 		}
 		res, err := r.Decode(corpusSpeech(t, it.file))
