@@ -132,7 +132,7 @@ func (d *denoiser) hop(in []int16) {
 	}
 	if d.frames > 1 { // the first hop is the run-in
 		for _, v := range d.acc[:dnHop] {
-			d.out = append(d.out, int16(min(max(math.Round(v), math.MinInt16), math.MaxInt16)))
+			d.out = append(d.out, toSample(v))
 		}
 		d.put += dnHop
 	}

@@ -3,6 +3,7 @@ package voice
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -62,11 +63,12 @@ func TestRealSpeech(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
+		figs := fmt.Sprintf("gap %.1f, SNR %.0f dB, noise %.0f dB, filler %.2f", res.Gap, res.SNR, res.Noise, res.Filler)
 		if res.Intent == nil {
 			rejected++
-			t.Logf("%s: rejected (%s), heard %q (gap %.1f, SNR %.0f dB, noise %.0f dB, filler %.2f)", filepath.Base(f), res.Rejected, res.Heard, res.Gap, res.SNR, res.Noise, res.Filler)
+			t.Logf("%s: rejected (%s), heard %q (%s)", filepath.Base(f), res.Rejected, res.Heard, figs)
 		} else {
-			t.Logf("%s: RECOGNIZED %s from %q (gap %.1f, SNR %.0f dB, noise %.0f dB, filler %.2f)", filepath.Base(f), res.Intent, res.Transcript, res.Gap, res.SNR, res.Noise, res.Filler)
+			t.Logf("%s: RECOGNIZED %s from %q (%s)", filepath.Base(f), res.Intent, res.Transcript, figs)
 		}
 	}
 	t.Logf("pocketsphinx-testdata: %d of %d recordings rejected", rejected, len(files))

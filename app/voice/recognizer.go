@@ -798,10 +798,14 @@ func (r *Recognizer) addFloor(samples []int16) []int16 {
 			r.rng ^= r.rng << 17
 			n += float64(r.rng>>11)/(1<<52) - 1
 		}
-		x := math.Round(float64(v) + k*n)
-		r.noisy[i] = int16(min(max(x, math.MinInt16), math.MaxInt16))
+		r.noisy[i] = toSample(float64(v) + k*n)
 	}
 	return r.noisy
+}
+
+// toSample rounds v to the nearest 16-bit sample, clamped to full scale.
+func toSample(v float64) int16 {
+	return int16(min(max(math.Round(v), math.MinInt16), math.MaxInt16))
 }
 
 // orDefault sets *v to d when it is zero.

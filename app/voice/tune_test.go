@@ -51,23 +51,23 @@ func TestDump(t *testing.T) {
 	}
 	conds := os.Getenv("VOICE_CONDS")
 	r, g := newTestRecognizer(t, opt)
-	if lm, ok := os.LookupEnv("VOICE_ALLPHONE"); ok && r.phones != nil {
-		// the reference as PocketSphinx's allphone search ("" = flat)
-		if err := r.phones.SetAllphone("allphone", lm); err != nil {
+	// the phone loop's search replaced by another reference search
+	reference := func(name string, add func(name string) error) {
+		if r.phones == nil {
+			return
+		}
+		if err := add(name); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.phones.SetSearch("allphone"); err != nil {
+		if err := r.phones.SetSearch(name); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if lm := os.Getenv("VOICE_LMREF"); lm != "" && r.phones != nil {
-		// the reference as an n-gram search (words must be in the dictionary)
-		if err := r.phones.SetLM("lmref", lm); err != nil {
-			t.Fatal(err)
-		}
-		if err := r.phones.SetSearch("lmref"); err != nil {
-			t.Fatal(err)
-		}
+	if lm, ok := os.LookupEnv("VOICE_ALLPHONE"); ok { // PocketSphinx's allphone search ("" = flat)
+		reference("allphone", func(n string) error { return r.phones.SetAllphone(n, lm) })
+	}
+	if lm := os.Getenv("VOICE_LMREF"); lm != "" { // an n-gram search (words must be in the dictionary)
+		reference("lmref", func(n string) error { return r.phones.SetLM(n, lm) })
 	}
 	var items []corpusItem
 	if dir := os.Getenv("VOICE_CORPUS_DIR"); dir != "" { // another corpus, e.g. a validation set; VOICE_PART=-1 for all of it
