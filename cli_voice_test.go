@@ -17,6 +17,10 @@ func TestVoiceCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "#JSGF V1.0;") || !strings.Contains(out, "rue grimaldi") {
 		t.Fatalf("grammar: exit %d\n%s", code, out)
 	}
+	code, out, _ = runCLI(t, "voice", "grammar", "--fsg")
+	if code != 0 || !strings.HasPrefix(out, "FSG_BEGIN commands\n") || !strings.Contains(out, " rue\n") || !strings.HasSuffix(out, "FSG_END\n") {
+		t.Fatalf("grammar --fsg: exit %d\n%s", code, out)
+	}
 	if code, _, _ := runCLI(t, "voice", "recognize"); code != 2 {
 		t.Fatalf("recognize without --wav: exit %d", code)
 	}

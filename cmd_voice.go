@@ -17,7 +17,7 @@ import (
 func init() {
 	register("voice", command{
 		usage: `fascia voice recognize --wav FILE [--json] [--artists FILE] [--albums FILE]
-fascia voice grammar [--artists FILE] [--albums FILE]
+fascia voice grammar [--fsg] [--artists FILE] [--albums FILE]
 fascia voice phrases [--per-slot N]`,
 		run: cmdVoice,
 	})
@@ -35,6 +35,7 @@ func cmdVoice(args []string, stdout, stderr io.Writer) error {
 	artists := fs.String("artists", "", "file of artist names, one a line (the media library until it is wired)")
 	albums := fs.String("albums", "", "file of album names, one a line")
 	per := fs.Int("per-slot", 3, "phrases: slot values per slotted phrase")
+	asFSG := fs.Bool("fsg", false, "grammar: print the word automaton the decoder loads (PocketSphinx FSG format) instead of the JSGF text")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -87,6 +88,13 @@ func cmdVoice(args []string, stdout, stderr io.Writer) error {
 		g, err := voice.BuildGrammar(voice.CommandGrammar, voice.Catalog, slots, opt)
 		if err != nil {
 			return err
+		}
+		if *asFSG {
+			if g.FSG == "" {
+				return fmt.Errorf("voice grammar: no FSG for a grammar with a garbage loop")
+			}
+			fmt.Fprint(stdout, g.FSG)
+			return nil
 		}
 		fmt.Fprint(stdout, g.JSGF)
 		return nil

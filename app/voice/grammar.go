@@ -18,10 +18,14 @@ var Phones = []string{"AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", 
 	"F", "G", "HH", "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH",
 	"T", "TH", "UH", "UW", "V", "W", "Y", "Z", "ZH"}
 
-// Grammar is a command grammar: its JSGF text, the words it uses, and the
-// index that maps a decoded word string back to an intent.
+// Grammar is a command grammar: its JSGF text, the same sentences as a
+// minimal word automaton (FSG, what the decoder loads), the words it uses,
+// and the index that maps a decoded word string back to an intent.
 type Grammar struct {
-	JSGF  string
+	JSGF string
+	// FSG is the grammar in PocketSphinx's FSG format (wordFSG); empty
+	// when it has a garbage loop, which only the JSGF text describes.
+	FSG   string
 	Words []string // distinct words, sorted, garbage words excluded
 	forms []form
 	exact map[string]Intent
@@ -72,6 +76,7 @@ func BuildGrammar(name string, specs []Spec, slots Slots, opt GrammarOptions) (*
 	var b strings.Builder
 	fmt.Fprintf(&b, "#JSGF V1.0;\ngrammar %s;\n", name)
 	var cmds []string
+	var sentences [][]string
 	used := map[string]bool{}
 	for i, s := range specs {
 		rule := fmt.Sprintf("c%d", i)
@@ -90,11 +95,13 @@ func BuildGrammar(name string, specs []Spec, slots Slots, opt GrammarOptions) (*
 				f.values = make(map[string]string, len(vals))
 				for _, v := range vals {
 					f.values[strings.Join(v.Words, " ")] = v.Value
+					sentences = append(sentences, concat(f.prefix, v.Words, f.suffix))
 				}
 			} else {
 				g.exact[strings.Join(f.prefix, " ")] = Intent{Kind: s.Kind}
+				sentences = append(sentences, f.prefix)
 			}
-			for _, w := range append(append([]string{}, f.prefix...), f.suffix...) {
+			for _, w := range concat(f.prefix, f.suffix) {
 				words[w] = true
 			}
 			g.forms = append(g.forms, f)
@@ -139,6 +146,11 @@ func BuildGrammar(name string, specs []Spec, slots Slots, opt GrammarOptions) (*
 		fmt.Fprintf(&b, "public <command> = /1/ (%s) | /%g/ <garbage>;\n", strings.Join(cmds, " | "), opt.Garbage)
 	} else {
 		fmt.Fprintf(&b, "public <command> = %s;\n", strings.Join(cmds, " | "))
+		fsg, err := wordFSG(name, sentences)
+		if err != nil {
+			return nil, err
+		}
+		g.FSG = fsg
 	}
 	g.JSGF = b.String()
 	for w := range words {
@@ -208,6 +220,15 @@ func Words(text string) []string {
 			w = w[:i]
 		}
 		out = append(out, w)
+	}
+	return out
+}
+
+// concat joins word lists into a new one.
+func concat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
 	}
 	return out
 }

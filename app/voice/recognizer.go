@@ -98,6 +98,9 @@ type RecognizerOptions struct {
 	// Posteriors fills in Result.Post and WordPost even when PostMin
 	// is off (for measurements).
 	Posteriors bool
+	// loadJSGF loads grammars from their JSGF text instead of their FSG
+	// (PocketSphinx's own conversion; measurements only).
+	loadJSGF bool
 }
 
 // Measured defaults (docs/voice.md).
@@ -351,7 +354,11 @@ func (r *Recognizer) Load(ctx context.Context, name string, g *Grammar) error {
 			r.added[w] = true
 		}
 	}
-	if err := r.dec.SetJSGF(name, g.JSGF); err != nil {
+	if g.FSG != "" && !r.opt.loadJSGF {
+		if err := r.dec.SetFSG(name, g.FSG); err != nil {
+			return err
+		}
+	} else if err := r.dec.SetJSGF(name, g.JSGF); err != nil {
 		return err
 	}
 	r.grammars[name] = g

@@ -8,6 +8,22 @@ package sphinx
 #include <pocketsphinx.h>
 #include <sphinxbase/feat.h>
 #include <sphinxbase/cmn.h>
+#include <sphinxbase/fsg_model.h>
+#include <stdio.h>
+
+// fascia_set_fsg adds (or replaces) the search name from an FSG text of n
+// bytes, read as PocketSphinx reads an FSG file, with the decoder's
+// language weight (as ps_set_jsgf_string does); -1 on failure.
+static int fascia_set_fsg(ps_decoder_t *ps, const char *name, char *text, size_t n) {
+	FILE *fp = fmemopen(text, n, "r");
+	if (fp == NULL) return -1;
+	fsg_model_t *fsg = fsg_model_read(fp, ps_get_logmath(ps), cmd_ln_float32_r(ps_get_config(ps), "-lw"));
+	fclose(fp);
+	if (fsg == NULL) return -1;
+	int rv = ps_set_fsg(ps, name, fsg);
+	fsg_model_free(fsg);
+	return rv;
+}
 
 // cmd_ln_init is variadic, which cgo cannot call; parse an argv instead.
 static cmd_ln_t *fascia_config(int argc, char **argv) {
@@ -170,6 +186,26 @@ func (d *Decoder) SetJSGF(name, grammar string) error {
 	defer C.free(unsafe.Pointer(cg))
 	if C.ps_set_jsgf_string(d.ps, cn, cg) < 0 {
 		return fmt.Errorf("sphinx: grammar %q rejected (syntax error or a word missing from the dictionary)", name)
+	}
+	return nil
+}
+
+// SetFSG adds (or replaces) a search named name from a finite-state
+// grammar in PocketSphinx's FSG text format (FSG_BEGIN … FSG_END).
+func (d *Decoder) SetFSG(name, fsg string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.check(); err != nil {
+		return err
+	}
+	if fsg == "" {
+		return fmt.Errorf("sphinx: grammar %q is empty", name)
+	}
+	cn, cg := C.CString(name), C.CString(fsg)
+	defer C.free(unsafe.Pointer(cn))
+	defer C.free(unsafe.Pointer(cg))
+	if C.fascia_set_fsg(d.ps, cn, cg, C.size_t(len(fsg))) < 0 {
+		return fmt.Errorf("sphinx: grammar %q rejected (FSG syntax error or a word missing from the dictionary)", name)
 	}
 	return nil
 }

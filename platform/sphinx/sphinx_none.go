@@ -16,6 +16,9 @@ func (d *Decoder) Close() {}
 // SetJSGF returns ErrUnavailable.
 func (d *Decoder) SetJSGF(name, grammar string) error { return ErrUnavailable }
 
+// SetFSG returns ErrUnavailable.
+func (d *Decoder) SetFSG(name, fsg string) error { return ErrUnavailable }
+
 // SetAllphone returns ErrUnavailable.
 func (d *Decoder) SetAllphone(name, lmPath string) error { return ErrUnavailable }
 

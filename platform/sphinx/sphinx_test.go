@@ -123,3 +123,58 @@ func goForward(t *testing.T) []int16 {
 	}
 	return s
 }
+
+// TestDecoderFSG decodes with a grammar given as FSG text (with a null
+// transition), and rejects broken FSG texts with an error.
+func TestDecoderFSG(t *testing.T) {
+	if !Available() {
+		t.Skip(ErrUnavailable)
+	}
+	d, err := New()
+	if err != nil {
+		t.Skip(err)
+	}
+	defer d.Close()
+	const fsg = `FSG_BEGIN g
+NUM_STATES 6
+START_STATE 0
+FINAL_STATE 5
+TRANSITION 0 1 1.0 go
+TRANSITION 1 2 1.0 forward
+TRANSITION 1 5 1.0 back
+TRANSITION 2 5 1.0
+TRANSITION 2 3 1.0 ten
+TRANSITION 3 5 1.0 meters
+FSG_END
+`
+	if err := d.SetFSG("g", fsg); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.SetSearch("g"); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{
+		"",
+		"FSG_BEGIN b\nNUM_STATES 2\nSTART_STATE 0\nFINAL_STATE 1\nTRANSITION 0 1 1.0 qqqzzz\nFSG_END\n", // not in the dictionary
+		"FSG_BEGIN b\nNUM_STATES 2\nSTART_STATE 0\nFINAL_STATE 1\nTRANSITION 0 7 1.0 go\nFSG_END\n",     // no state 7
+		"FSG_BEGIN b\nNUM_STATES x\n",
+		"#JSGF V1.0;\ngrammar g;\npublic <g> = go;\n",
+	} {
+		if err := d.SetFSG("b", bad); err == nil {
+			t.Fatalf("FSG accepted:\n%s", bad)
+		}
+	}
+	s := goForward(t)
+	if err := d.StartUtt(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Process(s, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EndUtt(); err != nil {
+		t.Fatal(err)
+	}
+	if hyp, _ := d.Hyp(); hyp != "go forward ten meters" {
+		t.Fatalf("hyp %q", hyp)
+	}
+}
