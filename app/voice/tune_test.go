@@ -40,6 +40,7 @@ func TestDump(t *testing.T) {
 	if f := os.Getenv("VOICE_DENOISE"); f != "" {
 		opt.Denoise, _ = strconv.ParseFloat(f, 64)
 	}
+	opt.loopSil = os.Getenv("VOICE_LOOPSIL") != "" // silence as a loop phone
 	opt.loadJSGF = os.Getenv("VOICE_JSGF") != "" // PocketSphinx's conversion of the JSGF text instead of our FSG
 	if os.Getenv("VOICE_NOLOOP") != "" {
 		opt.Threshold = -1
