@@ -41,7 +41,7 @@ func TestDump(t *testing.T) {
 		opt.Denoise, _ = strconv.ParseFloat(f, 64)
 	}
 	opt.loopSil = os.Getenv("VOICE_LOOPSIL") != "" // silence as a loop phone
-	opt.loadJSGF = os.Getenv("VOICE_JSGF") != "" // PocketSphinx's conversion of the JSGF text instead of our FSG
+	opt.loadJSGF = os.Getenv("VOICE_JSGF") != ""   // PocketSphinx's conversion of the JSGF text instead of our FSG
 	if os.Getenv("VOICE_NOLOOP") != "" {
 		opt.Threshold = -1
 	}
