@@ -101,6 +101,22 @@ func (f fsgText) deterministic(t *testing.T) {
 	}
 }
 
+// checkedFSG builds the automaton of sentences in, read back, and fails
+// unless it is deterministic and says exactly the distinct sentences.
+func checkedFSG(t *testing.T, in [][]string) (fsgText, string) {
+	t.Helper()
+	text, err := wordFSG("g", in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := readFSG(t, text)
+	f.deterministic(t)
+	if got, want := f.sentences(t), distinct(in); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("sentences\n got %q\nwant %q\n%s", got, want, text)
+	}
+	return f, text
+}
+
 func distinct(sentences [][]string) []string {
 	set := map[string]bool{}
 	for _, s := range sentences {
@@ -119,15 +135,7 @@ func TestWordFSGMinimal(t *testing.T) {
 		Words("navigate to a"), Words("navigate to b c"), Words("go to a"), Words("go to b c"),
 		Words("play"), Words("play the music"), Words("go to a"), // a duplicate
 	}
-	text, err := wordFSG("g", in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := readFSG(t, text)
-	f.deterministic(t)
-	if got, want := f.sentences(t), distinct(in); fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("sentences\n got %q\nwant %q", got, want)
-	}
+	f, text := checkedFSG(t, in)
 	// start; after navigate|go; after to; after b; after play; after the
 	// music shares the final state: 0 1 2 3 4 5 + final = 7
 	if f.states != 7 || f.start != 0 || f.final != 6 {
@@ -147,15 +155,7 @@ func TestWordFSGRandom(t *testing.T) {
 			}
 			in = append(in, s)
 		}
-		text, err := wordFSG("r", in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := readFSG(t, text)
-		f.deterministic(t)
-		if got, want := f.sentences(t), distinct(in); fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("round %d: sentences\n got %q\nwant %q\n%s", round, got, want, text)
-		}
+		f, _ := checkedFSG(t, in)
 		if tr := trieStates(in); f.states > tr+1 {
 			t.Fatalf("round %d: %d states, more than the trie's %d + 1", round, f.states, tr)
 		}

@@ -8,14 +8,7 @@ import (
 )
 
 func TestDecoderGrammar(t *testing.T) {
-	if !Available() {
-		t.Skip(ErrUnavailable)
-	}
-	d, err := New()
-	if err != nil {
-		t.Skip(err)
-	}
-	defer d.Close()
+	d := newDecoder(t)
 	// calls before any search is active fail cleanly instead of crashing
 	if err := d.StartUtt(); err == nil {
 		t.Fatal("StartUtt without a search")
@@ -42,15 +35,7 @@ func TestDecoderGrammar(t *testing.T) {
 		t.Fatal("unknown phones accepted")
 	}
 	s := goForward(t)
-	if err := d.StartUtt(); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Process(s, true); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.EndUtt(); err != nil {
-		t.Fatal(err)
-	}
+	decodeAll(t, d, s)
 	hyp, _ := d.Hyp()
 	if !strings.Contains(hyp, "go forward ten meters") {
 		t.Fatalf("hyp %q", hyp)
@@ -111,6 +96,35 @@ func TestProcessBatch(t *testing.T) {
 
 // goForward is pocketsphinx-testdata's "go forward ten meters" (16 kHz
 // mono); the test is skipped without it.
+// newDecoder is a decoder with the default model, closed when the test
+// ends; the test is skipped where PocketSphinx is missing.
+func newDecoder(t *testing.T) *Decoder {
+	t.Helper()
+	if !Available() {
+		t.Skip(ErrUnavailable)
+	}
+	d, err := New()
+	if err != nil {
+		t.Skip(err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+// decodeAll decodes s as one utterance.
+func decodeAll(t *testing.T, d *Decoder, s []int16) {
+	t.Helper()
+	if err := d.StartUtt(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Process(s, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EndUtt(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func goForward(t *testing.T) []int16 {
 	t.Helper()
 	raw, err := os.ReadFile("/usr/share/pocketsphinx/test/data/goforward.raw")
@@ -127,14 +141,7 @@ func goForward(t *testing.T) []int16 {
 // TestDecoderFSG decodes with a grammar given as FSG text (with a null
 // transition), and rejects broken FSG texts with an error.
 func TestDecoderFSG(t *testing.T) {
-	if !Available() {
-		t.Skip(ErrUnavailable)
-	}
-	d, err := New()
-	if err != nil {
-		t.Skip(err)
-	}
-	defer d.Close()
+	d := newDecoder(t)
 	const fsg = `FSG_BEGIN g
 NUM_STATES 6
 START_STATE 0
@@ -164,16 +171,7 @@ FSG_END
 			t.Fatalf("FSG accepted:\n%s", bad)
 		}
 	}
-	s := goForward(t)
-	if err := d.StartUtt(); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Process(s, true); err != nil {
-		t.Fatal(err)
-	}
-	if err := d.EndUtt(); err != nil {
-		t.Fatal(err)
-	}
+	decodeAll(t, d, goForward(t))
 	if hyp, _ := d.Hyp(); hyp != "go forward ten meters" {
 		t.Fatalf("hyp %q", hyp)
 	}
