@@ -107,12 +107,12 @@ type RecognizerOptions struct {
 
 // Measured defaults (docs/voice.md).
 const (
-	DefaultGarbage    = -1 // no garbage loop: measured slower and worse than the phone check
-	DefaultThreshold  = 3
+	DefaultGarbage    = -1  // no garbage loop: measured slower and worse than the phone check
+	DefaultThreshold  = 5.5 // with DefaultSNRSlope and DefaultFillerMax: chosen on a hard-negative validation set (docs/voice.md, seventh round)
 	DefaultMinFrames  = 20
 	DefaultCMNWindow  = 100
-	DefaultFillerMax  = 0.4
-	DefaultSNRSlope   = 2
+	DefaultFillerMax  = 0.15
+	DefaultSNRSlope   = 1
 	DefaultDenoise    = 0.25 // minimum gain of the noise suppressor
 	DefaultNoiseFloor = -60  // dBFS
 	DefaultRefWords   = -1   // off: measured, not better (docs/voice.md)
