@@ -176,73 +176,65 @@ func (d *Decoder) check() error {
 
 // SetJSGF adds (or replaces) a search named name from a JSGF grammar text.
 func (d *Decoder) SetJSGF(name, grammar string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.check(); err != nil {
-		return err
-	}
-	cn, cg := C.CString(name), C.CString(grammar)
-	defer C.free(unsafe.Pointer(cn))
-	defer C.free(unsafe.Pointer(cg))
-	if C.ps_set_jsgf_string(d.ps, cn, cg) < 0 {
+	return d.addSearch(name, grammar, func(n, g *C.char, _ C.size_t) C.int {
+		return C.ps_set_jsgf_string(d.ps, n, g)
+	}, func() error {
 		return fmt.Errorf("sphinx: grammar %q rejected (syntax error or a word missing from the dictionary)", name)
-	}
-	return nil
+	})
 }
 
 // SetFSG adds (or replaces) a search named name from a finite-state
 // grammar in PocketSphinx's FSG text format (FSG_BEGIN … FSG_END).
 func (d *Decoder) SetFSG(name, fsg string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if err := d.check(); err != nil {
-		return err
-	}
 	if fsg == "" {
 		return fmt.Errorf("sphinx: grammar %q is empty", name)
 	}
-	cn, cg := C.CString(name), C.CString(fsg)
-	defer C.free(unsafe.Pointer(cn))
-	defer C.free(unsafe.Pointer(cg))
-	if C.fascia_set_fsg(d.ps, cn, cg, C.size_t(len(fsg))) < 0 {
+	return d.addSearch(name, fsg, func(n, g *C.char, size C.size_t) C.int {
+		return C.fascia_set_fsg(d.ps, n, g, size)
+	}, func() error {
 		return fmt.Errorf("sphinx: grammar %q rejected (FSG syntax error or a word missing from the dictionary)", name)
-	}
-	return nil
+	})
 }
 
 // SetAllphone adds a phone-loop search named name with the phone language
 // model at lmPath ("" for a flat phone loop).
 func (d *Decoder) SetAllphone(name, lmPath string) error {
-	return d.addSearchFile("phone loop", name, lmPath, func(n, p *C.char) C.int {
+	return d.addSearch(name, lmPath, func(n, p *C.char, _ C.size_t) C.int {
 		if lmPath == "" {
 			p = nil
 		}
 		return C.ps_set_allphone_file(d.ps, n, p)
-	})
+	}, loadFailed("phone loop", name, lmPath))
 }
 
 // SetLM adds an n-gram search named name with the language model at
 // path (ARPA text or binary); its words must be in the dictionary.
 func (d *Decoder) SetLM(name, path string) error {
-	return d.addSearchFile("language model", name, path, func(n, p *C.char) C.int {
+	return d.addSearch(name, path, func(n, p *C.char, _ C.size_t) C.int {
 		return C.ps_set_lm_file(d.ps, n, p)
-	})
+	}, loadFailed("language model", name, path))
 }
 
-// addSearchFile adds the search named name that add builds from the file
-// at path (both as C strings); what names the kind in errors.
-func (d *Decoder) addSearchFile(what, name, path string, add func(name, path *C.char) C.int) error {
+// loadFailed is the error of a search of kind what that could not be
+// loaded from path.
+func loadFailed(what, name, path string) func() error {
+	return func() error { return fmt.Errorf("sphinx: %s %q: cannot load %q", what, name, path) }
+}
+
+// addSearch adds the search named name that add builds from arg (a
+// grammar text or a file path; both passed as C strings, arg with its
+// length in bytes); failed gives the error when add fails.
+func (d *Decoder) addSearch(name, arg string, add func(name, arg *C.char, n C.size_t) C.int, failed func() error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.check(); err != nil {
 		return err
 	}
-	cn := C.CString(name)
+	cn, ca := C.CString(name), C.CString(arg)
 	defer C.free(unsafe.Pointer(cn))
-	cp := C.CString(path)
-	defer C.free(unsafe.Pointer(cp))
-	if add(cn, cp) < 0 {
-		return fmt.Errorf("sphinx: %s %q: cannot load %q", what, name, path)
+	defer C.free(unsafe.Pointer(ca))
+	if add(cn, ca, C.size_t(len(arg))) < 0 {
+		return failed()
 	}
 	return nil
 }
