@@ -43,14 +43,6 @@ func runDenoiser(minGain float64, in []int16, block int) []int16 {
 	return append(out, d.flush()...)
 }
 
-func energy(x []int16) float64 {
-	var e float64
-	for _, v := range x {
-		e += float64(v) * float64(v)
-	}
-	return e / float64(max(len(x), 1))
-}
-
 // noisyTone is 0.5 s of noise, then a 1 kHz tone for 0.5 s with the
 // noise, then the noise alone again; noise is brown-ish (integrated
 // white noise, leaky) at the given RMS.
@@ -104,10 +96,10 @@ func TestDenoiserKeepsCleanInput(t *testing.T) {
 func TestDenoiserSuppressesStationaryNoise(t *testing.T) {
 	mixed, _ := noisyTone(3000, 1500) // ≈ 3 dB SNR
 	out := runDenoiser(0.15, mixed, 1600)
-	noiseIn := energy(mixed[SampleRate*11/10 : SampleRate*14/10])
-	noiseOut := energy(out[SampleRate*11/10 : SampleRate*14/10])
-	toneIn := energy(mixed[SampleRate*6/10 : SampleRate*9/10])
-	toneOut := energy(out[SampleRate*6/10 : SampleRate*9/10])
+	noiseIn := meanSquare(mixed[SampleRate*11/10 : SampleRate*14/10])
+	noiseOut := meanSquare(out[SampleRate*11/10 : SampleRate*14/10])
+	toneIn := meanSquare(mixed[SampleRate*6/10 : SampleRate*9/10])
+	toneOut := meanSquare(out[SampleRate*6/10 : SampleRate*9/10])
 	if cut := 10 * math.Log10(noiseIn/noiseOut); cut < 10 {
 		t.Errorf("noise only %.1f dB quieter, want ≥ 10", cut)
 	}

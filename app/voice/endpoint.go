@@ -69,12 +69,7 @@ func (e *Endpointer) state() int {
 }
 
 func (e *Endpointer) frame(f []int16) int {
-	var sum float64
-	for _, v := range f {
-		x := float64(v)
-		sum += x * x
-	}
-	db := 10 * math.Log10(sum/float64(len(f))+1)
+	db := 10 * math.Log10(meanSquare(f)+1)
 	if e.frames == 0 {
 		e.floor = db
 	}
@@ -109,4 +104,15 @@ func (e *Endpointer) frame(f []int16) int {
 // EndAt is the time from the start of the stream to where speech stopped.
 func (e *Endpointer) EndAt() time.Duration {
 	return time.Duration(e.endFrame) * 10 * time.Millisecond
+}
+
+// meanSquare is the mean of the squared samples (0 for none): a frame's
+// energy, for the end-pointer and the recognizer's level measurements.
+func meanSquare(x []int16) float64 {
+	var sum float64
+	for _, v := range x {
+		f := float64(v)
+		sum += f * f
+	}
+	return sum / float64(max(len(x), 1))
 }

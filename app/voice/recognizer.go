@@ -706,12 +706,7 @@ func loadPhoneLoop(d *sphinx.Decoder, sil bool) error {
 func (r *Recognizer) measure(samples []int16) {
 	r.part = append(r.part, samples...)
 	for len(r.part) >= frameLen {
-		var sum float64
-		for _, v := range r.part[:frameLen] {
-			x := float64(v)
-			sum += x * x
-		}
-		r.energy = append(r.energy, 10*math.Log10(sum/frameLen+1))
+		r.energy = append(r.energy, 10*math.Log10(meanSquare(r.part[:frameLen])+1))
 		r.part = r.part[frameLen:]
 	}
 	r.part = append(r.part[:0], r.part...)
