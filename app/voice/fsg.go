@@ -61,7 +61,6 @@ func wordFSG(name string, sentences [][]string) (string, error) {
 	}
 	var states []state
 	id := map[string]int{}
-	merged := make([]int, len(trie))
 	var merge func(n int) int
 	merge = func(n int) int {
 		var st state
@@ -81,7 +80,6 @@ func wordFSG(name string, sentences [][]string) (string, error) {
 			id[key.String()] = k
 			states = append(states, st)
 		}
-		merged[n] = k
 		return k
 	}
 	root := merge(0)
