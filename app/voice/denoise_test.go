@@ -32,10 +32,9 @@ func TestFFT(t *testing.T) {
 	}
 }
 
-// run feeds in to a new denoiser in blocks of block samples and returns
+// runDenoiser feeds in to d in blocks of block samples and returns
 // everything it put out, the flush included.
-func runDenoiser(minGain float64, in []int16, block int) []int16 {
-	d := newDenoiser(minGain)
+func runDenoiser(d *denoiser, in []int16, block int) []int16 {
 	var out []int16
 	for i := 0; i < len(in); i += block {
 		out = append(out, d.process(in[i:min(i+block, len(in))])...)
@@ -75,7 +74,7 @@ func TestDenoiserKeepsCleanInput(t *testing.T) {
 	for _, n := range []int{len(tone), 100, len(tone) - 1, 1600, 257, 1} {
 		in := tone[:n]
 		for _, block := range []int{1600, 257, 1} {
-			out := runDenoiser(0.15, in, block)
+			out := runDenoiser(newDenoiser(0.15), in, block)
 			if len(out) != len(in) {
 				t.Fatalf("%d samples in blocks of %d: %d out", len(in), block, len(out))
 			}
@@ -88,14 +87,14 @@ func TestDenoiserKeepsCleanInput(t *testing.T) {
 			}
 		}
 	}
-	if out := runDenoiser(0.15, nil, 1600); len(out) != 0 {
+	if out := runDenoiser(newDenoiser(0.15), nil, 1600); len(out) != 0 {
 		t.Errorf("nothing in, %d samples out", len(out))
 	}
 }
 
 func TestDenoiserSuppressesStationaryNoise(t *testing.T) {
 	mixed, _ := noisyTone(3000, 1500) // ≈ 3 dB SNR
-	out := runDenoiser(0.15, mixed, 1600)
+	out := runDenoiser(newDenoiser(0.15), mixed, 1600)
 	noiseIn := meanSquare(mixed[SampleRate*11/10 : SampleRate*14/10])
 	noiseOut := meanSquare(out[SampleRate*11/10 : SampleRate*14/10])
 	toneIn := meanSquare(mixed[SampleRate*6/10 : SampleRate*9/10])
@@ -118,11 +117,9 @@ func TestDenoiserSuppressesStationaryNoise(t *testing.T) {
 func TestDenoiserReset(t *testing.T) {
 	mixed, _ := noisyTone(3000, 1500)
 	d := newDenoiser(0.15)
-	first := append([]int16(nil), d.process(mixed)...)
-	first = append(first, d.flush()...)
+	first := runDenoiser(d, mixed, len(mixed))
 	d.reset()
-	second := append([]int16(nil), d.process(mixed)...)
-	second = append(second, d.flush()...)
+	second := runDenoiser(d, mixed, len(mixed))
 	if len(first) != len(second) {
 		t.Fatalf("lengths %d and %d", len(first), len(second))
 	}
